@@ -1,0 +1,40 @@
+package dev.messagecenter.platform.web;
+
+import java.util.List;
+
+/**
+ * Thrown by features to answer with a problem: the handler turns it into an RFC 9457 body with
+ * the given type, detail and offending fields.
+ */
+public class ApiProblem extends RuntimeException {
+
+    private final ProblemType type;
+    private final List<FieldViolation> violations;
+
+    public ApiProblem(ProblemType type, String detail) {
+        this(type, detail, List.of());
+    }
+
+    public ApiProblem(ProblemType type, String detail, List<FieldViolation> violations) {
+        super(detail, null, false, false);
+        this.type = type;
+        this.violations = List.copyOf(violations);
+    }
+
+    public static ApiProblem notFound(String what) {
+        return new ApiProblem(ProblemType.NOT_FOUND, what + " not found");
+    }
+
+    public static ApiProblem invalid(String field, String message) {
+        return new ApiProblem(
+                ProblemType.VALIDATION_FAILED, field + ": " + message, List.of(new FieldViolation(field, message)));
+    }
+
+    public ProblemType type() {
+        return type;
+    }
+
+    public List<FieldViolation> violations() {
+        return violations;
+    }
+}
