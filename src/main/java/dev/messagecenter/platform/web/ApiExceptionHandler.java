@@ -94,25 +94,29 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
-        Throwable cause = e.getMostSpecificCause();
-        if (cause instanceof PayloadTooLargeException tooLarge) {
-            return tooLarge(tooLarge, request);
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof PayloadTooLargeException tooLarge) {
+                return tooLarge(tooLarge, request);
+            }
+            if (cause instanceof UnrecognizedPropertyException unknown) {
+                String field = JsonPaths.of(unknown);
+                return respond(
+                        Problems.of(
+                                ProblemType.UNKNOWN_FIELD,
+                                "Unknown field '" + field + "'",
+                                List.of(new FieldViolation(field, "is not a known field"))),
+                        request);
+            }
+            if (cause instanceof DatabindException mismatch
+                    && !mismatch.getPath().isEmpty()) {
+                String field = JsonPaths.of(mismatch);
+                return validation(List.of(new FieldViolation(field, "has the wrong type or value")), request);
+            }
+            if (cause instanceof JacksonException) {
+                return respond(Problems.of(ProblemType.MALFORMED_BODY, "Body is not valid JSON"), request);
+            }
         }
-        if (cause instanceof UnrecognizedPropertyException unknown) {
-            String field = JsonPaths.of(unknown);
-            return respond(
-                    Problems.of(
-                            ProblemType.UNKNOWN_FIELD,
-                            "Unknown field '" + field + "'",
-                            List.of(new FieldViolation(field, "is not a known field"))),
-                    request);
-        }
-        if (cause instanceof DatabindException mismatch && !mismatch.getPath().isEmpty()) {
-            String field = JsonPaths.of(mismatch);
-            return validation(List.of(new FieldViolation(field, "has the wrong type or format")), request);
-        }
-        String detail = cause instanceof JacksonException ? "Body is not valid JSON" : "Body is missing or unreadable";
-        return respond(Problems.of(ProblemType.MALFORMED_BODY, detail), request);
+        return respond(Problems.of(ProblemType.MALFORMED_BODY, "Body is missing or unreadable"), request);
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)

@@ -180,7 +180,7 @@ class JdbcRecipientDirectory implements RecipientDirectory {
             sql.append(" and kind = any(:kinds)");
         }
         if (!segment.tags().isEmpty()) {
-            sql.append(" and tags @> :tags");
+            sql.append(" and tags @> cast(:tags as text[])");
         }
         if (after != null) {
             sql.append(" and (city, id) > (:afterCity, :afterId)");
