@@ -1,6 +1,6 @@
 package dev.messagecenter.recipient;
 
-import dev.messagecenter.platform.web.ApiProblem;
+import dev.messagecenter.platform.problem.ApiProblem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

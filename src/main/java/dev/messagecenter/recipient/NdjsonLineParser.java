@@ -1,7 +1,7 @@
 package dev.messagecenter.recipient;
 
-import dev.messagecenter.platform.web.ApiProblem;
-import dev.messagecenter.platform.web.JsonPaths;
+import dev.messagecenter.platform.problem.ApiProblem;
+import dev.messagecenter.platform.problem.JsonPaths;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;

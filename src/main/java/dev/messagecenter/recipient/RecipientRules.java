@@ -1,8 +1,8 @@
 package dev.messagecenter.recipient;
 
-import dev.messagecenter.platform.web.ApiProblem;
-import dev.messagecenter.platform.web.FieldViolation;
-import dev.messagecenter.platform.web.ProblemType;
+import dev.messagecenter.platform.problem.ApiProblem;
+import dev.messagecenter.platform.problem.FieldViolation;
+import dev.messagecenter.platform.problem.ProblemType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package dev.messagecenter.recipient;
 
-import dev.messagecenter.platform.web.ApiProblem;
+import dev.messagecenter.platform.problem.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

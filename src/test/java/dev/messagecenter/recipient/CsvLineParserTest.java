@@ -3,7 +3,7 @@ package dev.messagecenter.recipient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.messagecenter.platform.web.ApiProblem;
+import dev.messagecenter.platform.problem.ApiProblem;
 import org.junit.jupiter.api.Test;
 
 class CsvLineParserTest {

@@ -3,8 +3,8 @@ package dev.messagecenter.recipient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.messagecenter.platform.web.ApiProblem;
-import dev.messagecenter.platform.web.FieldViolation;
+import dev.messagecenter.platform.problem.ApiProblem;
+import dev.messagecenter.platform.problem.FieldViolation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

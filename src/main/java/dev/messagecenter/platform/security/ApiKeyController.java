@@ -1,6 +1,6 @@
 package dev.messagecenter.platform.security;
 
-import dev.messagecenter.platform.web.ApiProblem;
+import dev.messagecenter.platform.problem.ApiProblem;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;

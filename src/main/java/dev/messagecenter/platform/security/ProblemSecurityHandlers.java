@@ -1,8 +1,8 @@
 package dev.messagecenter.platform.security;
 
-import dev.messagecenter.platform.web.ProblemType;
-import dev.messagecenter.platform.web.ProblemWriter;
-import dev.messagecenter.platform.web.Problems;
+import dev.messagecenter.platform.problem.ProblemType;
+import dev.messagecenter.platform.problem.ProblemWriter;
+import dev.messagecenter.platform.problem.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.messagecenter.platform.security;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
-import dev.messagecenter.platform.web.ApiProblem;
-import dev.messagecenter.platform.web.ProblemType;
+import dev.messagecenter.platform.problem.ApiProblem;
+import dev.messagecenter.platform.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;

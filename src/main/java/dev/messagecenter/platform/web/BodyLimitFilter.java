@@ -1,5 +1,9 @@
 package dev.messagecenter.platform.web;
 
+import dev.messagecenter.platform.problem.PayloadTooLargeException;
+import dev.messagecenter.platform.problem.ProblemType;
+import dev.messagecenter.platform.problem.ProblemWriter;
+import dev.messagecenter.platform.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

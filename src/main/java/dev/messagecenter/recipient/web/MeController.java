@@ -1,6 +1,6 @@
 package dev.messagecenter.recipient.web;
 
-import dev.messagecenter.platform.web.ApiProblem;
+import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.recipient.Recipient;
 import dev.messagecenter.recipient.RecipientDirectory;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;

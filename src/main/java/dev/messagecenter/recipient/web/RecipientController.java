@@ -1,7 +1,7 @@
 package dev.messagecenter.recipient.web;
 
+import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.security.ReceiverTokenIssuer;
-import dev.messagecenter.platform.web.ApiProblem;
 import dev.messagecenter.recipient.Channels;
 import dev.messagecenter.recipient.ImportFormat;
 import dev.messagecenter.recipient.ImportReport;

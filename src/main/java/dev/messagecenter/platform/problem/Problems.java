@@ -1,4 +1,4 @@
-package dev.messagecenter.platform.web;
+package dev.messagecenter.platform.problem;
 
 import java.util.List;
 import org.springframework.http.ProblemDetail;

@@ -1,4 +1,4 @@
-package dev.messagecenter.platform.web;
+package dev.messagecenter.platform.problem;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;

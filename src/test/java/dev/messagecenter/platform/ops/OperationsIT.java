@@ -1,4 +1,4 @@
-package dev.messagecenter.platform.web;
+package dev.messagecenter.platform.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
