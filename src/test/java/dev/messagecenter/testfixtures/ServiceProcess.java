@@ -39,6 +39,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Path dataDir;
     private final Path log;
+    private final int headerLength;
     private final int port;
     private final Process process;
     private final Thread killOnJvmExit;
@@ -47,10 +48,11 @@ public final class ServiceProcess implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2))
             .build();
 
-    private ServiceProcess(String name, Path dataDir, Path log, int port, Process process) {
+    private ServiceProcess(String name, Path dataDir, Path log, int headerLength, int port, Process process) {
         this.name = name;
         this.dataDir = dataDir;
         this.log = log;
+        this.headerLength = headerLength;
         this.port = port;
         this.process = process;
         // why: if the test JVM dies (failsafe timeout, Ctrl-C), the service must not outlive it
@@ -80,8 +82,9 @@ public final class ServiceProcess implements AutoCloseable {
             builder.environment().keySet().removeIf(key -> key.startsWith("MC_"));
             builder.environment().put("MC_DATA_DIR", dataDir.toAbsolutePath().toString());
             builder.environment().put("MC_ADMIN_KEY", ADMIN_KEY);
-            Files.writeString(log, String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8);
-            ServiceProcess service = new ServiceProcess(name, dataDir, log, port, builder.start());
+            String header = "# " + String.join(" ", command) + System.lineSeparator();
+            Files.writeString(log, header, StandardCharsets.UTF_8);
+            ServiceProcess service = new ServiceProcess(name, dataDir, log, header.length(), port, builder.start());
             service.awaitReady();
             return service;
         } catch (IOException e) {
@@ -164,7 +167,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** Everything the process wrote to standard output and standard error so far. */
     public String output() {
         try {
-            return Files.readString(log, StandardCharsets.UTF_8);
+            // why: the log starts with the command line, whose flags must not match searches of the output
+            return Files.readString(log, StandardCharsets.UTF_8).substring(headerLength);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
