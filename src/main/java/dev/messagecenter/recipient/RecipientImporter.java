@@ -1,5 +1,6 @@
 package dev.messagecenter.recipient;
 
+import dev.messagecenter.platform.io.LineReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;

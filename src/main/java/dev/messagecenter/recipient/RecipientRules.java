@@ -75,7 +75,11 @@ public final class RecipientRules {
             case TAG -> TAG;
         };
         if (!pattern.matcher(value).matches()) {
-            throw ApiProblem.invalid(field, "must be a lowercase token (a-z, 0-9, _ or -)");
+            throw ApiProblem.invalid(
+                    field,
+                    kind == Kind.TAG
+                            ? "must be a lowercase token (a-z, 0-9, _ . : -, at most 64)"
+                            : "must be a lowercase token (a-z, 0-9, _ or -)");
         }
         return value;
     }

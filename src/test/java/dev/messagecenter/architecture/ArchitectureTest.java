@@ -45,12 +45,13 @@ class ArchitectureTest {
     static ArchRule domainDoesNotKnowItsAdapters(String base) {
         return noClasses()
                 .that()
-                .resideOutsideOfPackages("..web..", "..jdbc..", "..rabbit..", "..kafka..", "..redis..")
+                .resideOutsideOfPackages("..web..", "..jdbc..", "..postgres..", "..rabbit..", "..kafka..", "..redis..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
                         base + ".*.web..",
                         base + ".*.jdbc..",
+                        base + ".*.postgres..",
                         base + ".*.rabbit..",
                         base + ".*.kafka..",
                         base + ".*.redis..");

@@ -20,6 +20,9 @@ public abstract class ServiceIT {
     private static final Path DATA_DIR =
             Path.of("target", "it-data", UUID.randomUUID().toString());
 
+    /** One fake push gateway for every test of the shared context; tests use their own tokens. */
+    protected static final FakePushGateway GATEWAY = FakePushGateway.start();
+
     @LocalServerPort
     protected int port;
 
@@ -29,6 +32,13 @@ public abstract class ServiceIT {
     static void embeddedDatabase(DynamicPropertyRegistry registry) {
         registry.add("messagecenter.database.embedded.data-dir", DATA_DIR::toString);
         registry.add("messagecenter.security.admin-key", () -> ADMIN_KEY);
+        registry.add("messagecenter.push.base-url", GATEWAY::baseUrl);
+        registry.add("messagecenter.push.request-timeout", () -> "2s");
+        // why: retries and dead letters within seconds instead of minutes
+        registry.add("messagecenter.coordinator.poll-interval", () -> "50ms");
+        registry.add("messagecenter.coordinator.first-retry", () -> "100ms");
+        registry.add("messagecenter.coordinator.max-retry-delay", () -> "400ms");
+        registry.add("messagecenter.coordinator.retry-budget", () -> "3s");
     }
 
     @BeforeEach

@@ -51,6 +51,13 @@ class SecurityConfiguration {
                         .hasAuthority(Scope.ADMIN.authority())
                         .requestMatchers(HttpMethod.GET, "/api/v1/**")
                         .hasAuthority(Scope.READ.authority())
+                        .requestMatchers(
+                                "/api/v1/messages",
+                                "/api/v1/messages/**",
+                                "/api/v1/audiences",
+                                "/api/v1/audiences/**",
+                                "/api/v1/dead-letters/**")
+                        .hasAuthority(Scope.SEND.authority())
                         .anyRequest()
                         .hasAuthority(Scope.ADMIN.authority()))
                 .exceptionHandling(

@@ -1,4 +1,4 @@
-package dev.messagecenter.recipient;
+package dev.messagecenter.platform.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

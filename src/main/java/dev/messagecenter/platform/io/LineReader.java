@@ -1,4 +1,4 @@
-package dev.messagecenter.recipient;
+package dev.messagecenter.platform.io;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Reads an upload line by line without ever holding more than one bounded line: a line longer
  * than the limit is skipped to its end and reported, not buffered.
  */
-final class LineReader {
+public final class LineReader {
 
     private final Reader reader;
     private final int maxLength;
@@ -18,17 +18,17 @@ final class LineReader {
     private int limit;
     private long number;
 
-    LineReader(Reader reader, int maxLength) {
+    public LineReader(Reader reader, int maxLength) {
         this.reader = reader;
         this.maxLength = maxLength;
     }
 
     /** One line of the upload; {@code text} is null when the line was longer than the limit. */
-    record Line(long number, @Nullable String text) {}
+    public record Line(long number, @Nullable String text) {}
 
     /** The next line without its terminator, or null at the end of the input. */
     @Nullable
-    Line next() throws IOException {
+    public Line next() throws IOException {
         buffer.setLength(0);
         boolean tooLong = false;
         boolean sawAny = false;

@@ -1,0 +1,158 @@
+package dev.messagecenter.coordinator;
+
+import dev.messagecenter.delivery.ChannelRegistry;
+import dev.messagecenter.message.Audience;
+import dev.messagecenter.message.Lane;
+import dev.messagecenter.message.Message;
+import dev.messagecenter.message.MessageStatus;
+import dev.messagecenter.message.MessageStore;
+import dev.messagecenter.recipient.Recipient;
+import dev.messagecenter.recipient.RecipientDirectory;
+import dev.messagecenter.recipient.RecipientPage;
+import dev.messagecenter.recipient.SegmentCursor;
+import dev.messagecenter.stats.Counters;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Turns due messages into packages. It walks the audience one keyset page at a time; each page's
+ * packages and the cursor it reached commit together, so a planner that dies resumes after its
+ * lease at the last committed page, and no page is planned twice. It never holds more than one
+ * page of recipients.
+ */
+@Component
+class BroadcastPlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(BroadcastPlanner.class);
+
+    private final PlanStore plans;
+    private final PackageStore packages;
+    private final MessageStore messages;
+    private final RecipientDirectory directory;
+    private final ChannelRegistry channels;
+    private final PlanningSupport support;
+
+    BroadcastPlanner(
+            PlanStore plans,
+            PackageStore packages,
+            MessageStore messages,
+            RecipientDirectory directory,
+            ChannelRegistry channels,
+            PlanningSupport support) {
+        this.plans = plans;
+        this.packages = packages;
+        this.messages = messages;
+        this.directory = directory;
+        this.channels = channels;
+        this.support = support;
+    }
+
+    /** Plans the next due message of the lane to the end; false when nothing was due. */
+    boolean planNext(Lane lane) {
+        TransactionTemplate transaction = support.transaction();
+        Optional<PlanStore.Claimed> claimed = transaction.execute(status -> {
+            Optional<PlanStore.Claimed> next =
+                    plans.claimDue(lane, support.owner(), support.properties().planLease());
+            next.filter(PlanStore.Claimed::started)
+                    .ifPresent(c -> support.log().record(c.messageId(), null, "SENDING", null));
+            return next;
+        });
+        if (claimed == null || claimed.isEmpty()) {
+            return false;
+        }
+        UUID messageId = claimed.get().messageId();
+        boolean more = true;
+        while (more && support.running()) {
+            Boolean step = transaction.execute(status -> planPage(messageId));
+            more = Boolean.TRUE.equals(step);
+        }
+        return true;
+    }
+
+    /** Plans one page; true while there are more pages to plan. */
+    private boolean planPage(UUID messageId) {
+        Optional<PlanStore.Progress> locked = plans.lockForPlanning(messageId, support.owner());
+        if (locked.isEmpty()) {
+            // another planner took over after our lease expired, or planning already ended
+            return false;
+        }
+        PlanStore.Progress progress = locked.get();
+        Message message = messages.find(messageId).orElseThrow();
+        if (progress.status() != MessageStatus.SENDING) {
+            plans.finishPlanning(messageId);
+            return false;
+        }
+        int pageSize = support.properties().pageSize();
+        List<String> recipients;
+        SegmentCursor reached;
+        List<String> packagedChannels;
+        switch (message.audience()) {
+            case Audience.SegmentAudience(var segment) -> {
+                RecipientPage page = directory.page(segment, progress.cursor(), pageSize);
+                recipients = page.recipients().stream().map(Recipient::id).toList();
+                reached = recipients.isEmpty()
+                        ? progress.cursor()
+                        : new SegmentCursor(
+                                page.recipients().getLast().city(),
+                                page.recipients().getLast().id());
+                packagedChannels = message.channels().stream()
+                        .filter(channel -> !channels.storedOnceForSegments(channel))
+                        .toList();
+            }
+            case Audience.ListAudience(var audienceId, var size) -> {
+                String after =
+                        progress.cursor() == null ? "" : progress.cursor().id();
+                recipients = plans.listPage(audienceId, after, pageSize);
+                reached = recipients.isEmpty() ? progress.cursor() : new SegmentCursor("-", recipients.getLast());
+                packagedChannels = message.channels();
+            }
+        }
+        if (!recipients.isEmpty()) {
+            int seq = progress.packagesTotal();
+            for (String channel : packagedChannels) {
+                long packageId = packages.insert(messageId, channel, progress.lane(), seq++, recipients);
+                support.log().record(messageId, packageId, "PACKAGE_PLANNED", channel + " " + recipients.size());
+            }
+            plans.advance(
+                    messageId,
+                    reached,
+                    recipients.size(),
+                    packagedChannels.size(),
+                    support.properties().planLease());
+            support.published(progress.lane());
+        }
+        if (recipients.size() < pageSize) {
+            finish(message);
+            return false;
+        }
+        return true;
+    }
+
+    private void finish(Message message) {
+        UUID id = message.id();
+        Message planned = messages.find(id).orElseThrow();
+        if (message.audience() instanceof Audience.SegmentAudience) {
+            // why: a broadcast stored once reaches every targeted inbox the moment it is published
+            message.channels().stream()
+                    .filter(channels::storedOnceForSegments)
+                    .forEach(channel ->
+                            support.counters().add(id, Counters.DELIVERED_PREFIX + channel, planned.targeted()));
+        }
+        MessageStatus status = plans.finishPlanning(id);
+        support.log()
+                .record(
+                        id,
+                        null,
+                        "PLANNED",
+                        "targeted " + planned.targeted() + ", packages " + planned.packagesTotal());
+        if (status != MessageStatus.SENDING) {
+            support.log().record(id, null, status.name(), null);
+        }
+        log.info("Planned message {}: {} recipients, {} packages", id, planned.targeted(), planned.packagesTotal());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.messagecenter.coordinator;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Planning and delivery tuning. {@code enabled=false} makes an instance serve the API only.
+ *
+ * @param pageSize recipients per package (at most 500)
+ * @param planLease how long a planner owns a message before another instance may take it over
+ * @param packageLease how long a worker owns a package before it is handed out again
+ * @param pollInterval how often idle planners and workers look for new work
+ * @param bulkWorkers worker threads for the bulk lane
+ * @param directWorkers worker threads for the direct lane
+ * @param firstRetry delay before the first retry of a package; doubles per attempt
+ * @param maxRetryDelay ceiling of the retry delay
+ * @param retryBudget time after a package's first attempt past which it is dead-lettered
+ */
+@ConfigurationProperties("messagecenter.coordinator")
+public record CoordinatorProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("500") int pageSize,
+        @DefaultValue("30s") Duration planLease,
+        @DefaultValue("60s") Duration packageLease,
+        @DefaultValue("200ms") Duration pollInterval,
+        @DefaultValue("4") int bulkWorkers,
+        @DefaultValue("2") int directWorkers,
+        @DefaultValue("1s") Duration firstRetry,
+        @DefaultValue("60s") Duration maxRetryDelay,
+        @DefaultValue("10m") Duration retryBudget) {
+
+    public CoordinatorProperties {
+        if (pageSize < 1 || pageSize > 500) {
+            throw new IllegalArgumentException("messagecenter.coordinator.page-size must be 1..500");
+        }
+    }
+}

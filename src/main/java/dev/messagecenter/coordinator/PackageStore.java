@@ -1,0 +1,50 @@
+package dev.messagecenter.coordinator;
+
+import dev.messagecenter.delivery.DeliveryPackage;
+import dev.messagecenter.message.Lane;
+import dev.messagecenter.message.MessageStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Packages and their state machine. Outcome methods are fenced by the attempt number a worker was
+ * handed: an outcome from a worker whose lease expired (and whose package was handed to another)
+ * changes nothing. All methods join the caller's transaction.
+ */
+public interface PackageStore {
+
+    long insert(UUID messageId, String channel, Lane lane, int seq, List<String> recipients);
+
+    /** The package's work and its message's status, if the package exists. */
+    Optional<Work> work(long packageId, int attempt);
+
+    record Work(DeliveryPackage delivery, PackageState state, MessageStatus messageStatus, Instant firstAttemptAt) {}
+
+    /** Records success; true on the first (and only counting) transition to done. */
+    boolean done(long packageId, int attempt, int delivered, int failed);
+
+    boolean retryAt(long packageId, int attempt, Instant at, String reason);
+
+    boolean deadLetter(long packageId, int attempt, String reason);
+
+    boolean cancel(long packageId, int attempt);
+
+    /** Cancels every pending package of the message; returns how many. */
+    int cancelPending(UUID messageId);
+
+    /** Puts a dead letter back to pending with a fresh budget; its message, or empty if not dead. */
+    Optional<UUID> revive(long packageId);
+
+    List<DeliveryPackageRecord> list(UUID messageId, @Nullable PackageState state, long afterId, int limit);
+
+    List<DeliveryPackageRecord> deadLetters(long afterId, int limit);
+
+    Map<PackageState, Long> countByState(UUID messageId);
+
+    /** Package ids of the message on the channel that contain the recipient. */
+    List<DeliveryPackageRecord> containing(UUID messageId, String recipientId);
+}

@@ -1,0 +1,49 @@
+package dev.messagecenter.coordinator;
+
+import dev.messagecenter.message.Lane;
+import dev.messagecenter.message.MessageStatus;
+import dev.messagecenter.recipient.SegmentCursor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The coordinator's view of a message: who plans it, how far planning got, and how many of its
+ * packages are still open. Only the holder of a message's plan lease advances its planning;
+ * package outcomes close packages under the message's row lock, so the last one to close sees
+ * the true count and completes the message. All methods join the caller's transaction.
+ */
+public interface PlanStore {
+
+    /** Takes the plan lease of the next due message of the lane, marking it SENDING. */
+    Optional<Claimed> claimDue(Lane lane, String owner, Duration lease);
+
+    record Claimed(UUID messageId, boolean started) {}
+
+    /** Locks the message for one planning step if {@code owner} still holds its lease and it is SENDING. */
+    Optional<Progress> lockForPlanning(UUID messageId, String owner);
+
+    record Progress(
+            UUID messageId,
+            Lane lane,
+            MessageStatus status,
+            @Nullable SegmentCursor cursor,
+            int packagesTotal) {}
+
+    /** Records a planned page: the cursor reached, recipients targeted and packages opened. */
+    void advance(UUID messageId, SegmentCursor reached, long targeted, int packagesOpened, Duration lease);
+
+    /** Ends planning; returns the status the message ended in (SENT when nothing is open). */
+    MessageStatus finishPlanning(UUID messageId);
+
+    /** Closes one package; returns the message's new status when this completed it. */
+    Optional<MessageStatus> closePackage(UUID messageId);
+
+    /** Reopens a package of a finished message (a dead letter retried). */
+    void reopenPackage(UUID messageId);
+
+    /** Active recipient ids of an uploaded or inline list after {@code afterId}, in id order. */
+    List<String> listPage(UUID audienceId, String afterId, int limit);
+}

@@ -1,0 +1,219 @@
+package dev.messagecenter.coordinator.jdbc;
+
+import dev.messagecenter.coordinator.DeliveryPackageRecord;
+import dev.messagecenter.coordinator.PackageState;
+import dev.messagecenter.coordinator.PackageStore;
+import dev.messagecenter.delivery.DeliveryPackage;
+import dev.messagecenter.message.Lane;
+import dev.messagecenter.message.MessageStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class JdbcPackageStore implements PackageStore {
+
+    private static final String RECORD_COLUMNS = """
+            id, message_id, channel, lane, seq, cardinality(recipients) as size, state, attempts, delivered, failed,
+            last_error, next_attempt_at, first_attempt_at, created_at, updated_at
+            """;
+
+    private final JdbcClient jdbc;
+
+    JdbcPackageStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public long insert(UUID messageId, String channel, Lane lane, int seq, List<String> recipients) {
+        return jdbc.sql("""
+                        insert into packages (message_id, channel, lane, seq, recipients)
+                        values (:message, :channel, :lane, :seq, :recipients) returning id
+                        """)
+                .param("message", messageId)
+                .param("channel", channel)
+                .param("lane", lane.id())
+                .param("seq", seq)
+                .param("recipients", recipients.toArray(String[]::new))
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public Optional<Work> work(long packageId, int attempt) {
+        return jdbc.sql("""
+                        select p.id, p.message_id, p.channel, p.recipients, p.state, p.first_attempt_at,
+                               m.title, m.body, m.category, m.pinned, m.force_read, m.status
+                        from packages p join messages m on m.id = p.message_id
+                        where p.id = :id
+                        """)
+                .param("id", packageId)
+                .query((rs, row) -> new Work(
+                        new DeliveryPackage(
+                                rs.getLong("id"),
+                                rs.getObject("message_id", UUID.class),
+                                rs.getString("channel"),
+                                attempt,
+                                Arrays.asList(
+                                        (String[]) rs.getArray("recipients").getArray()),
+                                new DeliveryPackage.Content(
+                                        rs.getString("title"),
+                                        rs.getString("body"),
+                                        rs.getString("category"),
+                                        rs.getBoolean("pinned"),
+                                        rs.getBoolean("force_read"))),
+                        PackageState.of(rs.getString("state")),
+                        MessageStatus.valueOf(rs.getString("status")),
+                        instant(rs.getTimestamp("first_attempt_at"), Instant.now())))
+                .optional();
+    }
+
+    @Override
+    public boolean done(long packageId, int attempt, int delivered, int failed) {
+        return jdbc.sql("""
+                        update packages set state = 'done', delivered = :delivered, failed = :failed,
+                            lease_until = null, last_error = null, updated_at = now()
+                        where id = :id and state = 'dispatched' and attempts = :attempt
+                        """)
+                        .param("id", packageId)
+                        .param("attempt", attempt)
+                        .param("delivered", delivered)
+                        .param("failed", failed)
+                        .update()
+                > 0;
+    }
+
+    @Override
+    public boolean retryAt(long packageId, int attempt, Instant at, String reason) {
+        return jdbc.sql("""
+                        update packages set state = 'pending', next_attempt_at = :at, lease_until = null,
+                            last_error = :reason, updated_at = now()
+                        where id = :id and state = 'dispatched' and attempts = :attempt
+                        """)
+                        .param("id", packageId)
+                        .param("attempt", attempt)
+                        .param("at", Timestamp.from(at))
+                        .param("reason", reason)
+                        .update()
+                > 0;
+    }
+
+    @Override
+    public boolean deadLetter(long packageId, int attempt, String reason) {
+        return jdbc.sql("""
+                        update packages set state = 'failed', failed = cardinality(recipients), lease_until = null,
+                            last_error = :reason, updated_at = now()
+                        where id = :id and state = 'dispatched' and attempts = :attempt
+                        """)
+                        .param("id", packageId)
+                        .param("attempt", attempt)
+                        .param("reason", reason)
+                        .update()
+                > 0;
+    }
+
+    @Override
+    public boolean cancel(long packageId, int attempt) {
+        return jdbc.sql("""
+                        update packages set state = 'canceled', lease_until = null, updated_at = now()
+                        where id = :id and state = 'dispatched' and attempts = :attempt
+                        """).param("id", packageId).param("attempt", attempt).update() > 0;
+    }
+
+    @Override
+    public int cancelPending(UUID messageId) {
+        return jdbc.sql("""
+                        update packages set state = 'canceled', updated_at = now()
+                        where message_id = :message and state = 'pending'
+                        """).param("message", messageId).update();
+    }
+
+    @Override
+    public Optional<UUID> revive(long packageId) {
+        return jdbc.sql("""
+                        update packages set state = 'pending', attempts = 0, first_attempt_at = null, failed = 0,
+                            next_attempt_at = now(), updated_at = now()
+                        where id = :id and state = 'failed' returning message_id
+                        """).param("id", packageId).query(UUID.class).optional();
+    }
+
+    @Override
+    public List<DeliveryPackageRecord> list(UUID messageId, @Nullable PackageState state, long afterId, int limit) {
+        return jdbc.sql("select " + RECORD_COLUMNS
+                        + " from packages where message_id = :message and id > :after"
+                        + (state == null ? "" : " and state = :state")
+                        + " order by id limit :limit")
+                .param("message", messageId)
+                .param("after", afterId)
+                .param("limit", limit)
+                .params(state == null ? Map.of() : Map.of("state", state.id()))
+                .query(JdbcPackageStore::record)
+                .list();
+    }
+
+    @Override
+    public List<DeliveryPackageRecord> deadLetters(long afterId, int limit) {
+        return jdbc.sql("select " + RECORD_COLUMNS
+                        + " from packages where state = 'failed' and (:after = 0 or id < :after)"
+                        + " order by id desc limit :limit")
+                .param("after", afterId)
+                .param("limit", limit)
+                .query(JdbcPackageStore::record)
+                .list();
+    }
+
+    @Override
+    public Map<PackageState, Long> countByState(UUID messageId) {
+        Map<PackageState, Long> counts = new EnumMap<>(PackageState.class);
+        jdbc.sql("select state, count(*) from packages where message_id = :message group by state")
+                .param("message", messageId)
+                .query(rs -> {
+                    counts.put(PackageState.of(rs.getString(1)), rs.getLong(2));
+                });
+        return counts;
+    }
+
+    @Override
+    public List<DeliveryPackageRecord> containing(UUID messageId, String recipientId) {
+        return jdbc.sql("select " + RECORD_COLUMNS
+                        + " from packages where message_id = :message and recipients @> array[cast(:recipient as text)]"
+                        + " order by id")
+                .param("message", messageId)
+                .param("recipient", recipientId)
+                .query(JdbcPackageStore::record)
+                .list();
+    }
+
+    private static DeliveryPackageRecord record(ResultSet rs, int row) throws SQLException {
+        return new DeliveryPackageRecord(
+                rs.getLong("id"),
+                rs.getObject("message_id", UUID.class),
+                rs.getString("channel"),
+                Lane.of(rs.getString("lane")),
+                rs.getInt("seq"),
+                rs.getInt("size"),
+                PackageState.of(rs.getString("state")),
+                rs.getInt("attempts"),
+                rs.getInt("delivered"),
+                rs.getInt("failed"),
+                rs.getString("last_error"),
+                rs.getTimestamp("next_attempt_at").toInstant(),
+                instant(rs.getTimestamp("first_attempt_at"), null),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private static Instant instant(@Nullable Timestamp timestamp, Instant fallback) {
+        return timestamp == null ? fallback : timestamp.toInstant();
+    }
+}

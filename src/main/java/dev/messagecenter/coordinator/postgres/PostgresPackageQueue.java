@@ -1,0 +1,172 @@
+package dev.messagecenter.coordinator.postgres;
+
+import dev.messagecenter.coordinator.CoordinatorProperties;
+import dev.messagecenter.coordinator.PackageQueue;
+import dev.messagecenter.message.Lane;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The embedded queue: the packages table itself, claimed with {@code FOR UPDATE SKIP LOCKED}, so
+ * any number of workers in any number of instances share it without handing a package to two at
+ * once. A claimed package carries a lease; a package whose worker died is made pending again when
+ * its lease runs out. Workers poll, and are woken at once when this instance publishes.
+ */
+@Component
+@ConditionalOnProperty(name = "messagecenter.queue.type", havingValue = "postgres", matchIfMissing = true)
+class PostgresPackageQueue implements PackageQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresPackageQueue.class);
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final CoordinatorProperties properties;
+    private final Map<Lane, Semaphore> wakeups = new EnumMap<>(Lane.class);
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile Instant nextSweep = Instant.EPOCH;
+
+    PostgresPackageQueue(JdbcClient jdbc, TransactionTemplate transaction, CoordinatorProperties properties) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.properties = properties;
+        for (Lane lane : Lane.values()) {
+            wakeups.put(lane, new Semaphore(0));
+        }
+    }
+
+    @Override
+    public void published(Lane lane) {
+        Semaphore wakeup = wakeups.get(lane);
+        // why: one permit per idle worker is enough; an unbounded pile would only cause empty polls
+        if (wakeup.availablePermits() < Math.max(properties.bulkWorkers(), properties.directWorkers())) {
+            wakeup.release(Math.max(properties.bulkWorkers(), properties.directWorkers()));
+        }
+    }
+
+    @Override
+    public synchronized void consume(Lane lane, int workers, PackageConsumer consumer) {
+        for (int i = 0; i < workers; i++) {
+            Thread thread = Thread.ofPlatform()
+                    .name("worker-" + lane.id() + "-" + i)
+                    .daemon(true)
+                    .unstarted(() -> work(lane, consumer));
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    private void work(Lane lane, PackageConsumer consumer) {
+        Duration idle = properties.pollInterval();
+        while (running) {
+            try {
+                sweepExpiredLeases();
+                Optional<ClaimedPackage> claimed = claim(lane);
+                if (claimed.isPresent()) {
+                    try {
+                        consumer.accept(claimed.get());
+                    } catch (RuntimeException e) {
+                        // why: hand the package back now rather than when its lease runs out
+                        release(claimed.get());
+                        throw e;
+                    }
+                } else {
+                    wakeups.get(lane).tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Package worker on lane {} hit an error; retrying after {}", lane.id(), idle, e);
+                pause(idle);
+            }
+        }
+    }
+
+    Optional<ClaimedPackage> claim(Lane lane) {
+        return transaction.execute(status -> jdbc.sql("""
+                        update packages set state = 'dispatched', attempts = attempts + 1,
+                            lease_until = now() + cast(:lease as interval),
+                            first_attempt_at = coalesce(first_attempt_at, now()), updated_at = now()
+                        where id = (select id from packages
+                                    where lane = :lane and state = 'pending' and next_attempt_at <= now()
+                                    order by next_attempt_at, id limit 1 for update skip locked)
+                        returning id, attempts
+                        """)
+                .param("lane", lane.id())
+                .param("lease", properties.packageLease().toMillis() + " milliseconds")
+                .query((rs, row) -> new ClaimedPackage(rs.getLong("id"), rs.getInt("attempts")))
+                .optional());
+    }
+
+    private void release(ClaimedPackage claimed) {
+        jdbc.sql("""
+                        update packages set state = 'pending', lease_until = null, updated_at = now()
+                        where id = :id and attempts = :attempt and state = 'dispatched'
+                        """)
+                .param("id", claimed.packageId())
+                .param("attempt", claimed.attempt())
+                .update();
+    }
+
+    /** Returns packages whose worker stopped answering to the pending pool. */
+    void sweepExpiredLeases() {
+        Instant now = Instant.now();
+        if (now.isBefore(nextSweep)) {
+            return;
+        }
+        nextSweep = now.plusSeconds(5);
+        int released = jdbc.sql("""
+                        update packages set state = 'pending', lease_until = null, next_attempt_at = now(),
+                            last_error = 'lease expired', updated_at = now()
+                        where state = 'dispatched' and lease_until < now()
+                        """).update();
+        if (released > 0) {
+            log.warn("Released {} packages whose lease expired", released);
+            for (Lane lane : Lane.values()) {
+                published(lane);
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        List<Thread> all;
+        synchronized (this) {
+            all = List.copyOf(threads);
+        }
+        for (Semaphore wakeup : wakeups.values()) {
+            wakeup.release(all.size() + 1);
+        }
+        for (Thread thread : all) {
+            try {
+                thread.join(properties.packageLease().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

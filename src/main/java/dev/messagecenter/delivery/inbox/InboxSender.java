@@ -1,0 +1,59 @@
+package dev.messagecenter.delivery.inbox;
+
+import dev.messagecenter.delivery.ChannelSender;
+import dev.messagecenter.delivery.DeliveryPackage;
+import dev.messagecenter.delivery.DeliveryResult;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The in-app inbox. Segment broadcasts are stored once on the message and merged at read time;
+ * explicit lists are fanned out here with one set-based insert per package. Delivering a package
+ * twice inserts nothing twice and reports the same count.
+ */
+@Component
+class InboxSender implements ChannelSender {
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+
+    InboxSender(JdbcClient jdbc, TransactionTemplate transaction) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public String channel() {
+        return "INBOX";
+    }
+
+    @Override
+    public boolean storedOnceForSegments() {
+        return true;
+    }
+
+    @Override
+    public DeliveryResult deliver(DeliveryPackage work) {
+        String[] recipients = work.recipients().toArray(String[]::new);
+        Long present = transaction.execute(status -> {
+            jdbc.sql("""
+                            insert into inbox_entries (recipient_id, message_id)
+                            select r.id, :message from recipients r where r.id = any(:ids) and r.active
+                            on conflict do nothing
+                            """)
+                    .param("message", work.messageId())
+                    .param("ids", recipients)
+                    .update();
+            // why: count what is there, not what was inserted now, so a redelivery reports the same
+            return jdbc.sql(
+                            "select count(*) from inbox_entries where message_id = :message and recipient_id = any(:ids)")
+                    .param("message", work.messageId())
+                    .param("ids", recipients)
+                    .query(Long.class)
+                    .single();
+        });
+        int delivered = present == null ? 0 : present.intValue();
+        return new DeliveryResult.Delivered(delivered, 0);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.messagecenter.message;
+
+import dev.messagecenter.platform.problem.ApiProblem;
+import dev.messagecenter.platform.problem.ProblemType;
+import dev.messagecenter.platform.security.Callers;
+import dev.messagecenter.trace.LifecycleLog;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Accepts new messages. The message, its inline audience, its idempotency key and its first
+ * lifecycle event commit in one transaction: a 2xx means all of it is durable.
+ */
+@Component
+public class MessageComposer {
+
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+    private final MessageStore messages;
+    private final MessageDrafts drafts;
+    private final LifecycleLog log;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final ApplicationEventPublisher events;
+    private final MessageProperties limits;
+    private final JsonMapper json;
+
+    MessageComposer(
+            MessageStore messages,
+            MessageDrafts drafts,
+            LifecycleLog log,
+            JdbcClient jdbc,
+            TransactionTemplate transaction,
+            ApplicationEventPublisher events,
+            MessageProperties limits,
+            JsonMapper json) {
+        this.messages = messages;
+        this.drafts = drafts;
+        this.log = log;
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.events = events;
+        this.limits = limits;
+        this.json = json;
+    }
+
+    /** The stored message, and whether it is the answer to an earlier call with the same key. */
+    public record Composed(Message message, boolean replayed) {}
+
+    public Composed compose(MessageRequest request, @Nullable String idempotencyKey) {
+        if (idempotencyKey != null
+                && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+            throw ApiProblem.invalid("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        }
+        byte[] hash = sha256(json.writeValueAsBytes(request));
+        UUID caller = Callers.apiKeyId();
+        // why: a concurrent duplicate waits on the key's unique index, then loses; the second
+        // pass finds the winner's message
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return transaction.execute(status -> composeOnce(request, idempotencyKey, hash, caller));
+            } catch (KeyTakenConcurrently e) {
+                if (attempt > 0) {
+                    throw new ApiProblem(ProblemType.CONFLICT, "Idempotency-Key is in use by a concurrent request");
+                }
+            }
+        }
+    }
+
+    private Composed composeOnce(MessageRequest request, @Nullable String idempotencyKey, byte[] hash, UUID caller) {
+        if (idempotencyKey != null) {
+            Optional<Composed> earlier = replay(caller, idempotencyKey, hash);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        boolean draft = Boolean.TRUE.equals(request.draft());
+        MessageDraft checked = drafts.check(request, Instant.now());
+        MessageStatus status = draft ? MessageStatus.DRAFT : MessageStatus.SCHEDULED;
+        UUID id = UUID.randomUUID();
+        if (!draft && checked.sendAt() == null) {
+            checked = drafts.withSendAt(checked, Instant.now());
+        }
+        Message message = messages.insert(id, checked, status);
+        if (idempotencyKey != null && !claimKey(caller, idempotencyKey, hash, id)) {
+            throw new KeyTakenConcurrently();
+        }
+        log.record(id, null, "CREATED", status.name());
+        if (status == MessageStatus.SCHEDULED) {
+            events.publishEvent(new MessageScheduled(id, message.lane(), message.sendAt()));
+        }
+        return new Composed(message, false);
+    }
+
+    private Optional<Composed> replay(UUID caller, String key, byte[] hash) {
+        return jdbc.sql("""
+                        select request_hash, message_id from idempotency_keys
+                        where api_key_id = :caller and key = :key and created_at > now() - cast(:retention as interval)
+                        """)
+                .param("caller", caller)
+                .param("key", key)
+                .param("retention", limits.idempotencyKeyRetention().toSeconds() + " seconds")
+                .query((rs, row) -> {
+                    if (!Arrays.equals(rs.getBytes("request_hash"), hash)) {
+                        throw new ApiProblem(
+                                ProblemType.UNPROCESSABLE,
+                                "Idempotency-Key was already used with a different request body");
+                    }
+                    UUID messageId = rs.getObject("message_id", UUID.class);
+                    return new Composed(messages.find(messageId).orElseThrow(), true);
+                })
+                .optional();
+    }
+
+    private boolean claimKey(UUID caller, String key, byte[] hash, UUID messageId) {
+        return jdbc.sql("""
+                        insert into idempotency_keys (api_key_id, key, request_hash, message_id)
+                        values (:caller, :key, :hash, :message)
+                        on conflict (api_key_id, key) do update
+                            set request_hash = excluded.request_hash, message_id = excluded.message_id, created_at = now()
+                            where idempotency_keys.created_at <= now() - cast(:retention as interval)
+                        """)
+                        .param("caller", caller)
+                        .param("key", key)
+                        .param("hash", hash)
+                        .param("message", messageId)
+                        .param("retention", limits.idempotencyKeyRetention().toSeconds() + " seconds")
+                        .update()
+                > 0;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final class KeyTakenConcurrently extends RuntimeException {
+        KeyTakenConcurrently() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.messagecenter.message;
+
+import dev.messagecenter.delivery.ChannelRegistry;
+import dev.messagecenter.platform.problem.ApiProblem;
+import java.time.Instant;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a request into a storable draft: validates it, stores an inline recipient list as an
+ * audience, checks an uploaded audience exists, and picks the lane. Joins the caller's transaction.
+ */
+@Component
+@EnableConfigurationProperties(MessageProperties.class)
+class MessageDrafts {
+
+    private final ChannelRegistry channels;
+    private final AudienceStore audiences;
+    private final MessageProperties limits;
+
+    MessageDrafts(ChannelRegistry channels, AudienceStore audiences, MessageProperties limits) {
+        this.channels = channels;
+        this.audiences = audiences;
+        this.limits = limits;
+    }
+
+    MessageDraft check(MessageRequest request, Instant now) {
+        MessageRules.Checked checked = MessageRules.check(request, channels.channels(), limits, now);
+        Audience audience = switch (checked.audience()) {
+            case MessageRules.AudienceSpec.OfSegment(var segment) -> new Audience.SegmentAudience(segment);
+            case MessageRules.AudienceSpec.Inline(var ids) ->
+                new Audience.ListAudience(audiences.create(ids), ids.size());
+            case MessageRules.AudienceSpec.Uploaded(var id) ->
+                new Audience.ListAudience(
+                        id,
+                        audiences
+                                .size(id)
+                                .orElseThrow(() ->
+                                        ApiProblem.invalid("audience.audienceId", "no uploaded audience has this id")));
+        };
+        Lane lane = checked.lane() != null ? checked.lane() : defaultLane(audience);
+        return new MessageDraft(
+                checked.title(),
+                checked.body(),
+                checked.category(),
+                audience,
+                checked.channels(),
+                checked.pinned(),
+                checked.forceRead(),
+                checked.validFrom(),
+                checked.validUntil(),
+                checked.sendAt(),
+                lane);
+    }
+
+    MessageDraft withSendAt(MessageDraft draft, Instant sendAt) {
+        return new MessageDraft(
+                draft.title(),
+                draft.body(),
+                draft.category(),
+                draft.audience(),
+                draft.channels(),
+                draft.pinned(),
+                draft.forceRead(),
+                draft.validFrom(),
+                draft.validUntil(),
+                sendAt,
+                draft.lane());
+    }
+
+    private Lane defaultLane(Audience audience) {
+        return switch (audience) {
+            case Audience.SegmentAudience segment -> Lane.BULK;
+            case Audience.ListAudience list ->
+                list.size() <= limits.directLaneMaxRecipients() ? Lane.DIRECT : Lane.BULK;
+        };
+    }
+}

@@ -1,0 +1,23 @@
+package dev.messagecenter.message;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Messages as stored. Every method joins the caller's transaction. */
+public interface MessageStore {
+
+    Message insert(UUID id, MessageDraft draft, MessageStatus status);
+
+    Optional<Message> find(UUID id);
+
+    /** Reads the message and locks its row until the transaction ends. */
+    Optional<Message> lock(UUID id);
+
+    void replace(UUID id, MessageDraft draft);
+
+    /** Moves the message from one status to another; false when it was not in {@code from}. */
+    boolean transition(UUID id, MessageStatus from, MessageStatus to);
+
+    List<Message> search(MessageQuery query);
+}

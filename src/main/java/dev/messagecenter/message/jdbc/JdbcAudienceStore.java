@@ -1,0 +1,111 @@
+package dev.messagecenter.message.jdbc;
+
+import dev.messagecenter.message.AudienceStore;
+import dev.messagecenter.platform.io.LineReader;
+import dev.messagecenter.platform.problem.ApiProblem;
+import dev.messagecenter.recipient.RecipientRules;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@Repository
+class JdbcAudienceStore implements AudienceStore {
+
+    static final int BATCH = 5_000;
+    static final int MAX_ERRORS = 100;
+    static final int MAX_LINE = 1_024;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+
+    JdbcAudienceStore(JdbcClient jdbc, TransactionTemplate transaction) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public UUID create(List<String> recipientIds) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("insert into audiences (id) values (:id)").param("id", id).update();
+        long size = insertMembers(id, recipientIds);
+        jdbc.sql("update audiences set size = :size where id = :id")
+                .param("id", id)
+                .param("size", size)
+                .update();
+        return id;
+    }
+
+    private long insertMembers(UUID audienceId, List<String> ids) {
+        return jdbc.sql("""
+                        insert into audience_members (audience_id, recipient_id)
+                        select :audience, unnest(cast(:ids as text[])) on conflict do nothing
+                        """)
+                .param("audience", audienceId)
+                .param("ids", ids.toArray(String[]::new))
+                .update();
+    }
+
+    @Override
+    public UploadReport upload(Reader input, long maxIds) throws IOException {
+        UUID id = UUID.randomUUID();
+        transaction.executeWithoutResult(status -> jdbc.sql("insert into audiences (id) values (:id)")
+                .param("id", id)
+                .update());
+        LineReader reader = new LineReader(input, MAX_LINE);
+        List<String> batch = new ArrayList<>(BATCH);
+        List<String> errors = new ArrayList<>();
+        long size = 0;
+        long rejected = 0;
+        for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
+            String candidate = line.text() == null ? null : line.text().strip();
+            if (candidate != null && candidate.isEmpty()) {
+                continue;
+            }
+            try {
+                batch.add(RecipientRules.requireId(candidate, "id"));
+            } catch (ApiProblem e) {
+                rejected++;
+                if (errors.size() < MAX_ERRORS) {
+                    errors.add("line " + line.number() + ": not a valid recipient id");
+                }
+                continue;
+            }
+            if (batch.size() == BATCH) {
+                size += flush(id, batch);
+                if (size > maxIds) {
+                    throw ApiProblem.invalid("body", "at most " + maxIds + " recipients in one audience");
+                }
+            }
+        }
+        size += flush(id, batch);
+        long total = size;
+        transaction.executeWithoutResult(status -> jdbc.sql("update audiences set size = :size where id = :id")
+                .param("id", id)
+                .param("size", total)
+                .update());
+        return new UploadReport(id, size, rejected, errors);
+    }
+
+    private long flush(UUID id, List<String> batch) {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        Long inserted = transaction.execute(status -> insertMembers(id, batch) * 1L);
+        batch.clear();
+        return inserted == null ? 0 : inserted;
+    }
+
+    @Override
+    public Optional<Long> size(UUID audienceId) {
+        return jdbc.sql("select size from audiences where id = :id")
+                .param("id", audienceId)
+                .query(Long.class)
+                .optional();
+    }
+}

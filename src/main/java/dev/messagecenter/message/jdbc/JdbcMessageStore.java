@@ -1,0 +1,210 @@
+package dev.messagecenter.message.jdbc;
+
+import dev.messagecenter.message.Audience;
+import dev.messagecenter.message.Lane;
+import dev.messagecenter.message.Message;
+import dev.messagecenter.message.MessageDraft;
+import dev.messagecenter.message.MessageQuery;
+import dev.messagecenter.message.MessageStatus;
+import dev.messagecenter.message.MessageStore;
+import dev.messagecenter.recipient.Segment;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class JdbcMessageStore implements MessageStore {
+
+    static final String COLUMNS = """
+            id, title, body, category, audience_type, segment_kinds, segment_cities, segment_tags, audience_id,
+            (select size from audiences a where a.id = audience_id) as audience_size, channels, pinned, force_read,
+            valid_from, valid_until, send_at, lane, status, targeted, planned, packages_total, packages_open,
+            created_at, updated_at, published_at, finished_at
+            """;
+
+    private final JdbcClient jdbc;
+
+    JdbcMessageStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Message insert(UUID id, MessageDraft draft, MessageStatus status) {
+        bind(jdbc.sql("""
+                        insert into messages (id, title, body, category, audience_type, segment_kinds, segment_cities,
+                            segment_tags, audience_id, channels, pinned, force_read, valid_from, valid_until, send_at,
+                            lane, status)
+                        values (:id, :title, :body, :category, :audienceType, :kinds, :cities, :tags, :audienceId,
+                            :channels, :pinned, :forceRead, :validFrom, :validUntil, :sendAt, :lane, :status)
+                        """), draft)
+                .param("id", id)
+                .param("status", status.name())
+                .update();
+        return find(id).orElseThrow();
+    }
+
+    @Override
+    public void replace(UUID id, MessageDraft draft) {
+        bind(jdbc.sql("""
+                        update messages set title = :title, body = :body, category = :category,
+                            audience_type = :audienceType, segment_kinds = :kinds, segment_cities = :cities,
+                            segment_tags = :tags, audience_id = :audienceId, channels = :channels, pinned = :pinned,
+                            force_read = :forceRead, valid_from = :validFrom, valid_until = :validUntil,
+                            send_at = :sendAt, lane = :lane, updated_at = now()
+                        where id = :id
+                        """), draft).param("id", id).update();
+    }
+
+    private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, MessageDraft draft) {
+        Segment segment = draft.audience() instanceof Audience.SegmentAudience(Segment s) ? s : null;
+        UUID audienceId = draft.audience() instanceof Audience.ListAudience(UUID listId, long size) ? listId : null;
+        return statement
+                .param("title", draft.title())
+                .param("body", draft.body())
+                .param("category", draft.category())
+                .param("audienceType", segment != null ? "segment" : "list")
+                .param("kinds", array(segment == null ? List.of() : List.copyOf(segment.kinds())))
+                .param("cities", array(segment == null ? List.of() : List.copyOf(segment.cities())))
+                .param("tags", array(segment == null ? List.of() : List.copyOf(segment.tags())))
+                .param("audienceId", audienceId)
+                .param("channels", array(draft.channels()))
+                .param("pinned", draft.pinned())
+                .param("forceRead", draft.forceRead())
+                .param("validFrom", timestamp(draft.validFrom()))
+                .param("validUntil", timestamp(draft.validUntil()))
+                .param("sendAt", timestamp(draft.sendAt()))
+                .param("lane", draft.lane().id());
+    }
+
+    @Override
+    public Optional<Message> find(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from messages where id = :id")
+                .param("id", id)
+                .query(JdbcMessageStore::map)
+                .optional();
+    }
+
+    @Override
+    public Optional<Message> lock(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from messages where id = :id for update")
+                .param("id", id)
+                .query(JdbcMessageStore::map)
+                .optional();
+    }
+
+    @Override
+    public boolean transition(UUID id, MessageStatus from, MessageStatus to) {
+        return jdbc.sql("""
+                        update messages set status = :to, updated_at = now(),
+                            published_at = case when :to = 'SENDING' then coalesce(published_at, now()) else published_at end,
+                            finished_at = case when :to in ('SENT', 'FAILED', 'CANCELED', 'REVOKED') then now()
+                                               else finished_at end
+                        where id = :id and status = :from
+                        """)
+                        .param("id", id)
+                        .param("from", from.name())
+                        .param("to", to.name())
+                        .update()
+                > 0;
+    }
+
+    @Override
+    public List<Message> search(MessageQuery query) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from messages where true");
+        JdbcClient.StatementSpec[] holder = new JdbcClient.StatementSpec[1];
+        java.util.Map<String, Object> params = new java.util.HashMap<>();
+        if (query.text() != null) {
+            sql.append(" and search @@ websearch_to_tsquery('simple', :text)");
+            params.put("text", query.text());
+        }
+        if (query.status() != null) {
+            sql.append(" and status = :status");
+            params.put("status", query.status().name());
+        }
+        if (query.city() != null) {
+            sql.append(" and segment_cities @> array[cast(:city as text)]");
+            params.put("city", query.city());
+        }
+        if (query.kind() != null) {
+            sql.append(" and segment_kinds @> array[cast(:kind as text)]");
+            params.put("kind", query.kind());
+        }
+        if (query.category() != null) {
+            sql.append(" and category = :category");
+            params.put("category", query.category());
+        }
+        if (query.from() != null) {
+            sql.append(" and created_at >= :from");
+            params.put("from", Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            sql.append(" and created_at < :to");
+            params.put("to", Timestamp.from(query.to()));
+        }
+        if (query.afterCreatedAt() != null && query.afterId() != null) {
+            sql.append(" and (created_at, id) < (:afterCreatedAt, :afterId)");
+            params.put("afterCreatedAt", Timestamp.from(query.afterCreatedAt()));
+            params.put("afterId", query.afterId());
+        }
+        sql.append(" order by created_at desc, id desc limit :limit");
+        params.put("limit", query.limit());
+        holder[0] = jdbc.sql(sql.toString()).params(params);
+        return holder[0].query(JdbcMessageStore::map).list();
+    }
+
+    static Message map(ResultSet rs, int row) throws SQLException {
+        Audience audience = "segment".equals(rs.getString("audience_type"))
+                ? new Audience.SegmentAudience(Segment.of(
+                        strings(rs.getArray("segment_kinds")),
+                        strings(rs.getArray("segment_cities")),
+                        strings(rs.getArray("segment_tags"))))
+                : new Audience.ListAudience(rs.getObject("audience_id", UUID.class), rs.getLong("audience_size"));
+        return new Message(
+                rs.getObject("id", UUID.class),
+                rs.getString("title"),
+                rs.getString("body"),
+                rs.getString("category"),
+                audience,
+                strings(rs.getArray("channels")),
+                rs.getBoolean("pinned"),
+                rs.getBoolean("force_read"),
+                instant(rs.getTimestamp("valid_from")),
+                instant(rs.getTimestamp("valid_until")),
+                instant(rs.getTimestamp("send_at")),
+                Lane.of(rs.getString("lane")),
+                MessageStatus.valueOf(rs.getString("status")),
+                rs.getLong("targeted"),
+                rs.getBoolean("planned"),
+                rs.getInt("packages_total"),
+                rs.getInt("packages_open"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant(),
+                instant(rs.getTimestamp("published_at")),
+                instant(rs.getTimestamp("finished_at")));
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return Arrays.asList((String[]) array.getArray());
+    }
+
+    private static String[] array(List<String> values) {
+        return values.toArray(String[]::new);
+    }
+
+    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static @Nullable Timestamp timestamp(@Nullable Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+}

@@ -1,0 +1,329 @@
+package dev.messagecenter.message;
+
+import static dev.messagecenter.testfixtures.ProblemAssert.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.messagecenter.testfixtures.ApiClient.Response;
+import dev.messagecenter.testfixtures.ServiceIT;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Messages from compose to SENT on the embedded default, with stats and the lifecycle log. */
+class MessageFlowIT extends ServiceIT {
+
+    private void rider(String id, String city, String token) {
+        Response r = api.putJson("/api/v1/recipients/" + id, ADMIN_KEY, """
+                {"kind":"rider","city":"%s","channels":{"push":[{"platform":"android","token":"%s"}]}}""".formatted(city, token));
+        assertThat(r.status()).as("%s", r).isIn(200, 201);
+    }
+
+    private Response create(String body) {
+        return api.postJson("/api/v1/messages", ADMIN_KEY, body);
+    }
+
+    private JsonNode awaitStatus(String id, String status) {
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(api.get("/api/v1/messages/" + id, ADMIN_KEY)
+                                .json()
+                                .path("status")
+                                .asString())
+                        .isEqualTo(status));
+        return api.get("/api/v1/messages/" + id + "/stats", ADMIN_KEY).json();
+    }
+
+    @Test
+    void broadcastToTwoCitiesReachesInboxAndPushExactlyOnce() {
+        String a = unique("bc");
+        String b = unique("bc");
+        for (int i = 0; i < 700; i++) {
+            rider(a + "-r" + i, i % 2 == 0 ? a : b, a + "-tok-" + i);
+        }
+        Response created = create("""
+                {"title":"Rain alert","body":"Heavy rain this afternoon","category":"weather",
+                 "audience":{"kinds":["rider"],"cities":["%s","%s"]},"channels":["INBOX","PUSH"],"pinned":true}""".formatted(a, b));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        assertThat(created.json().path("lane").asString()).isEqualTo("bulk");
+        String id = created.json().path("id").asString();
+
+        JsonNode stats = awaitStatus(id, "SENT");
+
+        assertThat(stats.path("targeted").asLong()).isEqualTo(700);
+        assertThat(stats.path("delivered").path("INBOX").asLong()).isEqualTo(700);
+        assertThat(stats.path("delivered").path("PUSH").asLong()).isEqualTo(700);
+        assertThat(stats.path("packages").path("total").asLong()).isEqualTo(2);
+        assertThat(stats.path("packages").path("done").asLong()).isEqualTo(2);
+        for (int i = 0; i < 700; i++) {
+            assertThat(GATEWAY.deliveredCount(a + "-tok-" + i)).isEqualTo(1);
+        }
+        JsonNode events =
+                api.get("/api/v1/messages/" + id + "/events", ADMIN_KEY).json().path("items");
+        assertThat(events.toString()).contains("CREATED", "SENDING", "PACKAGE_DONE", "PLANNED", "SENT");
+        JsonNode trace = api.get("/api/v1/recipients/" + a + "-r3/messages/" + id + "/trace", ADMIN_KEY)
+                .json();
+        assertThat(trace.path("targeted").asBoolean()).isTrue();
+        assertThat(trace.path("channels").toString()).contains("PUSH", "INBOX");
+    }
+
+    @Test
+    void directListMessageIsFannedOutToTheInbox() {
+        String city = unique("dl");
+        rider(city + "-1", city, city + "-t1");
+        rider(city + "-2", city, city + "-t2");
+        Response created = create("""
+                {"title":"Your payout","body":"Sent today","audience":{"recipients":["%1$s-1","%1$s-2","%1$s-nobody"]},
+                 "channels":["INBOX"]}""".formatted(city));
+        assertThat(created.json().path("lane").asString()).isEqualTo("direct");
+        String id = created.json().path("id").asString();
+
+        JsonNode stats = awaitStatus(id, "SENT");
+
+        assertThat(stats.path("targeted").asLong()).isEqualTo(2);
+        assertThat(stats.path("delivered").path("INBOX").asLong()).isEqualTo(2);
+        assertThat(GATEWAY.deliveredCount(city + "-t1")).isZero();
+    }
+
+    @Test
+    void transientGatewayFailuresAreRetriedAndPermanentOnesDeadLettered() {
+        String city = unique("rt");
+        rider(city + "-1", city, city + "-t1");
+        rider(city + "-2", city, "invalid-" + city);
+        GATEWAY.failNext(2, 503);
+        String id = create("""
+                        {"title":"t","body":"b","audience":{"recipients":["%1$s-1","%1$s-2"]},"channels":["PUSH"]}""".formatted(city)).json().path("id").asString();
+
+        JsonNode stats = awaitStatus(id, "SENT");
+
+        assertThat(stats.path("delivered").path("PUSH").asLong()).isEqualTo(1);
+        assertThat(stats.path("failed").asLong()).isEqualTo(1);
+        assertThat(GATEWAY.deliveredCount(city + "-t1")).isEqualTo(1);
+        assertThat(api.get("/api/v1/messages/" + id + "/events", ADMIN_KEY).body())
+                .contains("PACKAGE_RETRY");
+    }
+
+    @Test
+    void packageRejectedByTheGatewayBecomesARetryableDeadLetter() {
+        String city = unique("dead");
+        rider(city + "-1", city, city + "-t1");
+        GATEWAY.failNext(1, 400);
+        String id = create("""
+                        {"title":"t","body":"b","audience":{"recipients":["%1$s-1"]},"channels":["PUSH"]}""".formatted(city)).json().path("id").asString();
+
+        JsonNode stats = awaitStatus(id, "FAILED");
+        assertThat(stats.path("failed").asLong()).isEqualTo(1);
+        JsonNode dead = api.get("/api/v1/messages/" + id + "/packages?state=failed", ADMIN_KEY)
+                .json()
+                .path("items")
+                .get(0);
+        assertThat(dead.path("lastError").asString()).isNotBlank();
+        assertThat(api.get("/api/v1/dead-letters", ADMIN_KEY).body()).contains(id);
+
+        Response retried =
+                api.postJson("/api/v1/dead-letters/" + dead.path("id").asLong() + "/retry", ADMIN_KEY, "");
+        assertThat(retried.status()).as("%s", retried).isEqualTo(200);
+
+        JsonNode after = awaitStatus(id, "SENT");
+        assertThat(after.path("failed").asLong()).isZero();
+        assertThat(after.path("delivered").path("PUSH").asLong()).isEqualTo(1);
+        assertThat(GATEWAY.deliveredCount(city + "-t1")).isEqualTo(1);
+    }
+
+    @Test
+    void idempotencyKeyReturnsTheFirstMessage() {
+        String body = """
+                {"title":"once","body":"b","audience":{"recipients":["%s"]},"channels":["INBOX"],"draft":true}""".formatted(unique("idem"));
+        String key = unique("key");
+        Response first = api.send(
+                "POST", "/api/v1/messages", ADMIN_KEY, "application/json", body, Map.of("Idempotency-Key", key));
+        Response again = api.send(
+                "POST", "/api/v1/messages", ADMIN_KEY, "application/json", body, Map.of("Idempotency-Key", key));
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().path("id").asString())
+                .isEqualTo(first.json().path("id").asString());
+
+        Response different = api.send(
+                "POST",
+                "/api/v1/messages",
+                ADMIN_KEY,
+                "application/json",
+                body.replace("once", "twice"),
+                Map.of("Idempotency-Key", key));
+        assertProblem(different).is(422, "unprocessable");
+    }
+
+    @Test
+    void concurrentDuplicatesCreateOneMessage() throws Exception {
+        String body = """
+                {"title":"race","body":"b","audience":{"recipients":["%s"]},"channels":["INBOX"],"draft":true}""".formatted(unique("race"));
+        String key = unique("key");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Response>>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(pool.submit(() -> api.send(
+                        "POST",
+                        "/api/v1/messages",
+                        ADMIN_KEY,
+                        "application/json",
+                        body,
+                        Map.of("Idempotency-Key", key))));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            int created = 0;
+            for (var future : futures) {
+                Response r = future.get();
+                assertThat(r.status()).as("%s", r).isIn(200, 201);
+                created += r.status() == 201 ? 1 : 0;
+                ids.add(r.json().path("id").asString());
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(created).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void draftsAreEditedSentAndIllegalTransitionsRefused() {
+        String recipient = unique("dr");
+        rider(recipient, unique("c"), recipient + "-t");
+        String id = create("""
+                        {"title":"draft","body":"b","audience":{"recipients":["%s"]},"channels":["INBOX"],"draft":true}""".formatted(recipient)).json().path("id").asString();
+        assertThat(api.get("/api/v1/messages/" + id, ADMIN_KEY)
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("DRAFT");
+        Response edited =
+                api.send("PATCH", "/api/v1/messages/" + id, ADMIN_KEY, "application/json", "{\"title\":\"final\"}");
+        assertThat(edited.json().path("title").asString()).isEqualTo("final");
+
+        assertThat(api.postJson("/api/v1/messages/" + id + "/send", ADMIN_KEY, "")
+                        .status())
+                .isEqualTo(200);
+        awaitStatus(id, "SENT");
+
+        assertProblem(api.postJson("/api/v1/messages/" + id + "/send", ADMIN_KEY, ""))
+                .is(409, "conflict");
+        assertProblem(api.postJson("/api/v1/messages/" + id + "/cancel", ADMIN_KEY, ""))
+                .is(409, "conflict");
+        assertProblem(api.send("PATCH", "/api/v1/messages/" + id, ADMIN_KEY, "application/json", "{\"title\":\"x\"}"))
+                .is(409, "conflict");
+        assertThat(api.postJson("/api/v1/messages/" + id + "/revoke", ADMIN_KEY, "")
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("REVOKED");
+        assertProblem(api.postJson("/api/v1/messages/" + id + "/revoke", ADMIN_KEY, ""))
+                .is(409, "conflict");
+    }
+
+    @Test
+    void scheduledMessagesWaitForTheirTimeAndCanBeCanceled() {
+        String id = create(
+                        """
+                        {"title":"later","body":"b","audience":{"kinds":["rider"],"cities":["%s"]},"channels":["INBOX"],
+                         "sendAt":"%s"}""".formatted(unique("later"), java.time.Instant.now().plus(Duration.ofDays(1))))
+                .json()
+                .path("id")
+                .asString();
+        assertThat(api.get("/api/v1/messages/" + id, ADMIN_KEY)
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("SCHEDULED");
+        assertThat(api.postJson("/api/v1/messages/" + id + "/cancel", ADMIN_KEY, "")
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("CANCELED");
+    }
+
+    @Test
+    void invalidMessagesAreRejectedAndNothingIsStored() {
+        String marker = unique("nothing");
+        assertProblem(create("{\"body\":\"b\",\"audience\":{\"recipients\":[\"a\"]},\"channels\":[\"INBOX\"]}"))
+                .is(400, "validation-failed")
+                .namesField("title");
+        assertProblem(create("{\"title\":\"" + marker + "\",\"body\":\"b\",\"channels\":[\"INBOX\"]}"))
+                .is(400, "validation-failed")
+                .namesField("audience");
+        assertProblem(create("{\"title\":\"" + marker
+                        + "\",\"body\":\"b\",\"audience\":{\"recipients\":[\"a\"]},\"channels\":[\"FAX\"]}"))
+                .is(400, "validation-failed")
+                .namesField("channels[0]");
+        assertProblem(
+                        create(
+                                "{\"title\":\"" + marker
+                                        + "\",\"body\":\"b\",\"audience\":{\"recipients\":[\"a\"],\"cities\":[\"x\"]},\"channels\":[\"INBOX\"]}"))
+                .is(400, "validation-failed")
+                .namesField("audience");
+        assertProblem(create("{\"title\":\"" + marker
+                        + "\",\"body\":\"b\",\"audience\":{\"recipients\":[\"a\"]},\"channels\":[\"INBOX\"],"
+                        + "\"validUntil\":\"2000-01-01T00:00:00Z\"}"))
+                .is(400, "validation-failed")
+                .namesField("validUntil");
+        assertProblem(
+                        create(
+                                "{\"title\":\"" + marker
+                                        + "\",\"body\":\"b\",\"audience\":{\"recipients\":[\"a\"]},\"channels\":[\"INBOX\"],\"sendAt\":\"soon\"}"))
+                .is(400, "validation-failed")
+                .namesField("sendAt");
+        assertProblem(create("{\"title\":\"" + "x".repeat(201)
+                        + "\",\"body\":\"b\",\"audience\":{\"recipients\":[\"a\"]},\"channels\":[\"INBOX\"]}"))
+                .is(400, "validation-failed")
+                .namesField("title");
+        assertProblem(
+                        create(
+                                "{\"title\":\"t\",\"body\":\"b\",\"audience\":{\"recipients\":[\"a\"]},\"channels\":[\"INBOX\"],\"x\":1}"))
+                .is(400, "unknown-field");
+        assertThat(api.get("/api/v1/messages?q=" + marker, ADMIN_KEY)
+                        .json()
+                        .path("items")
+                        .size())
+                .isZero();
+        assertProblem(api.get("/api/v1/messages/not-a-uuid", ADMIN_KEY)).is(400, "validation-failed");
+        assertProblem(api.get("/api/v1/messages/" + java.util.UUID.randomUUID(), ADMIN_KEY))
+                .is(404, "not-found");
+    }
+
+    @Test
+    void searchFindsByTextCityAndStatus() {
+        String city = unique("srch");
+        String word = "zephyr" + city.substring(city.length() - 6).replaceAll("[^a-z]", "q");
+        create("""
+                {"title":"Storm %s","body":"b","audience":{"kinds":["rider"],"cities":["%s"]},"channels":["INBOX"],
+                 "draft":true}""".formatted(word, city));
+        JsonNode found = api.get("/api/v1/messages?q=" + word + "&city=" + city + "&status=DRAFT", ADMIN_KEY)
+                .json();
+        assertThat(found.path("items").size()).isEqualTo(1);
+        assertThat(api.get("/api/v1/messages?q=" + word + "&status=SENT", ADMIN_KEY)
+                        .json()
+                        .path("items")
+                        .size())
+                .isZero();
+        assertProblem(api.get("/api/v1/messages?status=LOST", ADMIN_KEY)).is(400, "validation-failed");
+        assertProblem(api.get("/api/v1/messages?limit=0", ADMIN_KEY)).is(400, "validation-failed");
+    }
+
+    @Test
+    void uploadedAudiencesCanBeAddressed() {
+        String city = unique("up");
+        rider(city + "-1", city, city + "-t1");
+        Response uploaded = api.send(
+                "POST", "/api/v1/audiences", ADMIN_KEY, "text/plain", city + "-1\n\n" + city + "-2\nnot valid!\n");
+        assertThat(uploaded.status()).as("%s", uploaded).isEqualTo(201);
+        assertThat(uploaded.json().path("size").asLong()).isEqualTo(2);
+        assertThat(uploaded.json().path("rejected").asLong()).isEqualTo(1);
+        String id = create("""
+                        {"title":"t","body":"b","audience":{"audienceId":"%s"},"channels":["PUSH"]}""".formatted(uploaded.json().path("audienceId").asString()))
+                .json()
+                .path("id")
+                .asString();
+        JsonNode stats = awaitStatus(id, "SENT");
+        assertThat(stats.path("delivered").path("PUSH").asLong()).isEqualTo(1);
+    }
+}
