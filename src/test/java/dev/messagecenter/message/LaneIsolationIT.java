@@ -66,4 +66,47 @@ class LaneIsolationIT extends ServiceIT {
                 .path("status")
                 .asString();
     }
+
+    @Test
+    void revokingABroadcastInFlightStopsItsPendingPackages() {
+        String city = unique("rev");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 5_000; i++) {
+            lines.append(
+                    "{\"id\":\"%1$s-%2$d\",\"kind\":\"rider\",\"city\":\"%1$s\",\"channels\":{\"push\":[{\"platform\":\"ios\",\"token\":\"%1$s-t%2$d\"}]}}\n"
+                            .formatted(city, i));
+        }
+        api.send("POST", "/api/v1/recipients:import", ADMIN_KEY, "application/x-ndjson", lines.toString());
+        GATEWAY.delay(Duration.ofMillis(300));
+        String id = api.postJson("/api/v1/messages", ADMIN_KEY, """
+                        {"title":"Wrong","body":"b","audience":{"kinds":["rider"],"cities":["%s"]},"channels":["INBOX","PUSH"]}""".formatted(city))
+                .json()
+                .path("id")
+                .asString();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api/v1/messages/" + id + "/stats", ADMIN_KEY)
+                                .json()
+                                .path("packages")
+                                .path("total")
+                                .asLong()
+                        == 10);
+
+        assertThat(api.postJson("/api/v1/messages/" + id + "/revoke", ADMIN_KEY, "")
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("REVOKED");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var packages = api.get("/api/v1/messages/" + id + "/stats", ADMIN_KEY)
+                    .json()
+                    .path("packages");
+            assertThat(packages.path("pending").asLong()
+                            + packages.path("dispatched").asLong())
+                    .isZero();
+            assertThat(packages.path("canceled").asLong()).isPositive();
+        });
+        assertThat(api.get("/api/v1/messages/" + id + "/events", ADMIN_KEY).body())
+                .contains("PACKAGES_CANCELED");
+    }
 }

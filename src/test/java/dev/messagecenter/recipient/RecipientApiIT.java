@@ -140,6 +140,26 @@ class RecipientApiIT extends ServiceIT {
     }
 
     @Test
+    void oversizedChunkedBodyIsRejected() throws Exception {
+        String id = unique("chunked");
+        byte[] huge = ("{\"kind\":\"rider\",\"city\":\"x\",\"locale\":\"" + "a".repeat(1_100_000) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/api/v1/recipients/" + id))
+                .header("Authorization", "Bearer " + ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                // why: a stream of unknown length goes out chunked, without Content-Length
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge)))
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("payload-too-large");
+        assertThat(api.get("/api/v1/recipients/" + id, ADMIN_KEY).status()).isEqualTo(404);
+    }
+
+    @Test
     void wrongMediaTypeIsRejected() {
         assertProblem(api.send("PUT", "/api/v1/recipients/" + unique("x"), ADMIN_KEY, "application/xml", "<a/>"))
                 .is(415, "unsupported-media-type");

@@ -98,6 +98,8 @@ class ApiExceptionHandler {
             if (cause instanceof PayloadTooLargeException tooLarge) {
                 return tooLarge(tooLarge, request);
             }
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof UnrecognizedPropertyException unknown) {
                 String field = JsonPaths.of(unknown);
                 return respond(

@@ -1,0 +1,276 @@
+package dev.messagecenter.inbox.jdbc;
+
+import dev.messagecenter.inbox.Inbox;
+import dev.messagecenter.inbox.InboxItem;
+import dev.messagecenter.platform.problem.ApiProblem;
+import dev.messagecenter.platform.problem.ProblemType;
+import dev.messagecenter.stats.Counters;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The inbox in PostgreSQL, merged at read time from three sources, each found by an index:
+ * broadcasts to the recipient's city (GIN index on {@code segment_cities}), broadcasts to every
+ * city (partial index), and the recipient's explicit entries (primary key prefix). Per-recipient
+ * rows of other recipients are never read, and a broadcast costs the same whatever its audience
+ * size. Read state comes from the recipient's own {@code inbox_reads} rows.
+ */
+@Repository
+class JdbcInbox implements Inbox {
+
+    /** The message is live in inboxes: sent, on the inbox channel, within its validity window. */
+    private static final String LIVE = """
+            m.status in ('SENDING', 'SENT') and 'INBOX' = any(m.channels)
+            and (m.valid_from is null or m.valid_from <= now())
+            and (m.valid_until is null or m.valid_until > now())""";
+
+    /** The recipient {@code me} matches the message's segment (cities are matched by the caller). */
+    private static final String MATCHES_KIND_AND_TAGS =
+            "(m.segment_kinds = '{}' or me.kind = any(m.segment_kinds)) and m.segment_tags <@ me.tags";
+
+    private static final String MATCHES_SEGMENT = "m.audience_type = 'segment'"
+            + " and (m.segment_cities = '{}' or me.city = any(m.segment_cities)) and " + MATCHES_KIND_AND_TAGS;
+
+    private static final String ITEM_COLUMNS = """
+            m.id, m.title, m.body, m.category, m.pinned, m.force_read,
+            coalesce(m.published_at, m.created_at) as published_at, m.valid_until""";
+
+    /**
+     * Common table {@code inbox}: every message the recipient sees, once, with its read state. The
+     * three branches are disjoint (the entries branch skips broadcasts the recipient matches), so
+     * {@code union all} needs no de-duplication pass. The city is re-collated because {@code
+     * recipients.city} is {@code collate "C"} while the GIN index on {@code segment_cities} has the
+     * default collation: compared as "C", the planner cannot use the index and scans all messages.
+     */
+    private static final String INBOX = """
+            with me as (
+                select id, kind, city collate "default" as city, tags
+                from recipients where id = :recipient and active
+            ), visible as (
+                select %1$s
+                from me join messages m on m.segment_cities @> array[me.city]
+                where m.audience_type = 'segment' and m.status in ('SENDING', 'SENT')
+                  and %2$s and %3$s
+                union all
+                select %1$s
+                from me join messages m on m.segment_cities = '{}'
+                where m.audience_type = 'segment' and m.status in ('SENDING', 'SENT')
+                  and %2$s and %3$s
+                union all
+                select %1$s
+                from me join inbox_entries e on e.recipient_id = me.id join messages m on m.id = e.message_id
+                where %3$s and not (%4$s)
+            ), inbox as (
+                select v.*, r.read_at, r.acked_at, (v.pinned and r.read_at is null) as pinned_unread
+                from visible v
+                left join inbox_reads r on r.recipient_id = :recipient and r.message_id = v.id
+            )
+            """.formatted(ITEM_COLUMNS, MATCHES_KIND_AND_TAGS, LIVE, MATCHES_SEGMENT);
+
+    /** One message, if the recipient sees it: the same rule as {@link #INBOX}, by primary keys. */
+    private static final String VISIBLE_FORCE_READ = """
+            select m.force_read
+            from recipients me join messages m on m.id = :message
+            where me.id = :recipient and me.active and %s
+              and ((%s) or exists (
+                  select 1 from inbox_entries e where e.recipient_id = me.id and e.message_id = m.id))
+            """.formatted(LIVE, MATCHES_SEGMENT);
+
+    private static final String ORDER = " order by pinned_unread desc, published_at desc, id desc limit :limit";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final Counters counters;
+
+    JdbcInbox(JdbcClient jdbc, TransactionTemplate transaction, Counters counters) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.counters = counters;
+    }
+
+    @Override
+    public Page page(String recipientId, @Nullable Cursor after, int limit) {
+        int size = Math.clamp(limit, 1, MAX_PAGE_SIZE);
+        JdbcClient.StatementSpec statement;
+        if (after == null) {
+            statement = jdbc.sql(INBOX + "select * from inbox" + ORDER);
+        } else {
+            statement = jdbc.sql(INBOX + """
+                            select * from inbox
+                            where (pinned_unread = :afterPinned and (published_at, id) < (:afterAt, :afterId))
+                               or (:afterPinned and not pinned_unread)
+                            """ + ORDER)
+                    .param("afterPinned", after.pinnedUnread())
+                    .param("afterAt", Timestamp.from(after.publishedAt()))
+                    .param("afterId", after.messageId());
+        }
+        // why: one row more than the page tells whether there is a next page without another query
+        List<Row> rows = statement
+                .param("recipient", recipientId)
+                .param("limit", size + 1)
+                .query(JdbcInbox::row)
+                .list();
+        if (rows.size() <= size) {
+            return new Page(rows.stream().map(Row::item).toList(), null);
+        }
+        List<Row> page = rows.subList(0, size);
+        Row last = page.getLast();
+        return new Page(
+                page.stream().map(Row::item).toList(),
+                new Cursor(
+                        last.pinnedUnread(),
+                        last.item().publishedAt(),
+                        last.item().messageId()));
+    }
+
+    @Override
+    public long unreadCount(String recipientId) {
+        return jdbc.sql(INBOX + "select count(*) from inbox where read_at is null")
+                .param("recipient", recipientId)
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public void markRead(String recipientId, UUID messageId) {
+        transaction.executeWithoutResult(status -> {
+            requireVisible(recipientId, messageId);
+            int changed = jdbc.sql("""
+                            insert into inbox_reads (recipient_id, message_id, read_at) values (:recipient, :message, now())
+                            on conflict (recipient_id, message_id) do update set read_at = now()
+                            where inbox_reads.read_at is null
+                            """)
+                    .param("recipient", recipientId)
+                    .param("message", messageId)
+                    .update();
+            if (changed > 0) {
+                counters.add(messageId, Counters.READ, 1);
+            }
+        });
+    }
+
+    @Override
+    public int readAll(String recipientId) {
+        Integer marked = transaction.execute(status -> {
+            // why: ordered by id so that two read-alls of one recipient lock its rows in the same
+            // order and wait for each other instead of deadlocking
+            List<UUID> newlyRead = jdbc.sql(INBOX + """
+                            insert into inbox_reads (recipient_id, message_id, read_at)
+                            select :recipient, id, now() from inbox where read_at is null order by id
+                            on conflict (recipient_id, message_id) do update set read_at = now()
+                            where inbox_reads.read_at is null
+                            returning message_id
+                            """)
+                    .param("recipient", recipientId)
+                    .query(UUID.class)
+                    .list();
+            // why: the upsert returns only the rows it changed, so a message read concurrently is
+            // counted by whichever statement won its row, never by both; sorted, so that two
+            // recipients reading the same messages lock their counter rows in the same order
+            Set<UUID> messages = new TreeSet<>(newlyRead);
+            messages.forEach(message -> counters.add(message, Counters.READ, 1));
+            return messages.size();
+        });
+        return marked == null ? 0 : marked;
+    }
+
+    @Override
+    public List<InboxItem> forceReadPending(String recipientId) {
+        return jdbc
+                .sql(INBOX + """
+                        select * from inbox where force_read and acked_at is null
+                        order by published_at desc, id desc limit :limit
+                        """)
+                .param("recipient", recipientId)
+                .param("limit", MAX_PAGE_SIZE)
+                .query(JdbcInbox::row)
+                .list()
+                .stream()
+                .map(Row::item)
+                .toList();
+    }
+
+    @Override
+    public void ack(String recipientId, UUID messageId) {
+        transaction.executeWithoutResult(status -> {
+            if (!requireVisible(recipientId, messageId)) {
+                throw new ApiProblem(ProblemType.CONFLICT, "Message " + messageId + " is not force-read");
+            }
+            jdbc.sql("""
+                            insert into inbox_reads (recipient_id, message_id) values (:recipient, :message)
+                            on conflict (recipient_id, message_id) do nothing
+                            """)
+                    .param("recipient", recipientId)
+                    .param("message", messageId)
+                    .update();
+            // why: the row lock orders this ack after any concurrent read or ack of the same
+            // message, so "was it unread, was it unacked" is decided on the latest state
+            Optional<Boolean> wasRead = jdbc.sql("""
+                            select read_at is not null from inbox_reads
+                            where recipient_id = :recipient and message_id = :message and acked_at is null
+                            for update
+                            """)
+                    .param("recipient", recipientId)
+                    .param("message", messageId)
+                    .query(Boolean.class)
+                    .optional();
+            if (wasRead.isEmpty()) {
+                return;
+            }
+            jdbc.sql("""
+                            update inbox_reads set acked_at = now(), read_at = coalesce(read_at, now())
+                            where recipient_id = :recipient and message_id = :message
+                            """)
+                    .param("recipient", recipientId)
+                    .param("message", messageId)
+                    .update();
+            counters.add(messageId, Counters.ACKED, 1);
+            if (!wasRead.get()) {
+                counters.add(messageId, Counters.READ, 1);
+            }
+        });
+    }
+
+    /** Whether the message is force-read; not found when the recipient does not see it. */
+    private boolean requireVisible(String recipientId, UUID messageId) {
+        return jdbc.sql(VISIBLE_FORCE_READ)
+                .param("recipient", recipientId)
+                .param("message", messageId)
+                .query(Boolean.class)
+                .optional()
+                .orElseThrow(() -> ApiProblem.notFound("Message " + messageId));
+    }
+
+    private record Row(InboxItem item, boolean pinnedUnread) {}
+
+    private static Row row(ResultSet rs, int row) throws SQLException {
+        return new Row(
+                new InboxItem(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("title"),
+                        rs.getString("body"),
+                        rs.getString("category"),
+                        rs.getBoolean("pinned"),
+                        rs.getBoolean("force_read"),
+                        rs.getTimestamp("published_at").toInstant(),
+                        instant(rs.getTimestamp("valid_until")),
+                        instant(rs.getTimestamp("read_at")),
+                        instant(rs.getTimestamp("acked_at"))),
+                rs.getBoolean("pinned_unread"));
+    }
+
+    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}
