@@ -2,7 +2,6 @@ package dev.messagecenter.message;
 
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.problem.FieldViolation;
-import dev.messagecenter.platform.problem.ProblemType;
 import dev.messagecenter.recipient.RecipientRules;
 import dev.messagecenter.recipient.Segment;
 import java.time.Instant;
@@ -74,7 +73,7 @@ final class MessageRules {
             violations.add(new FieldViolation("validUntil", "must be after sendAt"));
         }
         if (!violations.isEmpty()) {
-            throw new ApiProblem(ProblemType.VALIDATION_FAILED, summary(violations), violations);
+            throw ApiProblem.validation(violations);
         }
         return new Checked(
                 title,
@@ -198,12 +197,5 @@ final class MessageRules {
             }
         }
         return List.copyOf(clean);
-    }
-
-    static String summary(List<FieldViolation> violations) {
-        return violations.stream()
-                .map(v -> v.field() + ": " + v.message())
-                .reduce((a, b) -> a + "; " + b)
-                .orElse("Request is not valid");
     }
 }

@@ -2,7 +2,6 @@ package dev.messagecenter.recipient;
 
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.problem.FieldViolation;
-import dev.messagecenter.platform.problem.ProblemType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,7 +51,7 @@ public final class RecipientRules {
         }
         Channels cleanChannels = channels(channels, violations);
         if (!violations.isEmpty()) {
-            throw new ApiProblem(ProblemType.VALIDATION_FAILED, summary(violations), violations);
+            throw ApiProblem.validation(violations);
         }
         return new RecipientDraft(id, kind, city, cleanTags, locale, cleanChannels);
     }
@@ -62,7 +61,7 @@ public final class RecipientRules {
         List<FieldViolation> violations = new ArrayList<>();
         checkId(id, field, violations);
         if (!violations.isEmpty()) {
-            throw new ApiProblem(ProblemType.VALIDATION_FAILED, summary(violations), violations);
+            throw ApiProblem.validation(violations);
         }
         return id;
     }
@@ -173,16 +172,5 @@ public final class RecipientRules {
             return false;
         }
         return true;
-    }
-
-    static String summary(List<FieldViolation> violations) {
-        StringBuilder detail = new StringBuilder();
-        for (FieldViolation violation : violations) {
-            if (!detail.isEmpty()) {
-                detail.append("; ");
-            }
-            detail.append(violation.field()).append(": ").append(violation.message());
-        }
-        return detail.toString();
     }
 }

@@ -16,6 +16,14 @@ public record Segment(SortedSet<String> kinds, SortedSet<String> cities, SortedS
         tags = new TreeSet<>(tags);
     }
 
+    /** Whether an active recipient falls in this segment now. */
+    public boolean matches(Recipient recipient) {
+        return recipient.active()
+                && (kinds.isEmpty() || kinds.contains(recipient.kind()))
+                && (cities.isEmpty() || cities.contains(recipient.city()))
+                && recipient.tags().containsAll(tags);
+    }
+
     public static Segment of(Collection<String> kinds, Collection<String> cities, Collection<String> tags) {
         return new Segment(new TreeSet<>(kinds), new TreeSet<>(cities), new TreeSet<>(tags));
     }

@@ -184,13 +184,7 @@ class ApiExceptionHandler {
 
     private static ResponseEntity<ProblemDetail> validation(
             List<FieldViolation> violations, HttpServletRequest request) {
-        String detail = violations.isEmpty()
-                ? "Request is not valid"
-                : violations.stream()
-                        .map(v -> v.field() + ": " + v.message())
-                        .reduce((a, b) -> a + "; " + b)
-                        .orElseThrow();
-        return respond(Problems.of(ProblemType.VALIDATION_FAILED, detail, violations), request);
+        return respond(Problems.of(ProblemType.VALIDATION_FAILED, ApiProblem.summary(violations), violations), request);
     }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, HttpServletRequest request) {

@@ -25,6 +25,22 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(ProblemType.NOT_FOUND, what + " not found");
     }
 
+    /** A 400 naming every offending field, with a detail that lists them all. */
+    public static ApiProblem validation(List<FieldViolation> violations) {
+        return new ApiProblem(ProblemType.VALIDATION_FAILED, summary(violations), violations);
+    }
+
+    static String summary(List<FieldViolation> violations) {
+        StringBuilder detail = new StringBuilder();
+        for (FieldViolation violation : violations) {
+            if (!detail.isEmpty()) {
+                detail.append("; ");
+            }
+            detail.append(violation.field()).append(": ").append(violation.message());
+        }
+        return detail.isEmpty() ? "Request is not valid" : detail.toString();
+    }
+
     public static ApiProblem invalid(String field, String message) {
         return new ApiProblem(
                 ProblemType.VALIDATION_FAILED, field + ": " + message, List.of(new FieldViolation(field, message)));

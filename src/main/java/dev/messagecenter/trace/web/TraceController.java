@@ -97,7 +97,7 @@ class TraceController {
         String how;
         boolean targeted;
         if (message.audience() instanceof Audience.SegmentAudience(var segment)) {
-            targeted = !deliveries.isEmpty() || matches(recipient, segment);
+            targeted = !deliveries.isEmpty() || segment.matches(recipient);
             how = "segment";
             if (targeted && message.publishedAt() != null && message.channels().contains("INBOX")) {
                 deliveries.add(new ChannelDelivery("INBOX", 0, PackageState.DONE, message.publishedAt(), null));
@@ -116,12 +116,5 @@ class TraceController {
                 .optional()
                 .orElse(new Instant[2]);
         return new RecipientTrace(recipientId, messageId, targeted, how, deliveries, reads[0], reads[1]);
-    }
-
-    private static boolean matches(Recipient recipient, dev.messagecenter.recipient.Segment segment) {
-        return recipient.active()
-                && (segment.kinds().isEmpty() || segment.kinds().contains(recipient.kind()))
-                && (segment.cities().isEmpty() || segment.cities().contains(recipient.city()))
-                && recipient.tags().containsAll(segment.tags());
     }
 }
