@@ -83,7 +83,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         switch (result) {
             case DeliveryResult.Delivered(int delivered, int failed) -> {
                 if (packages.done(id, claimed.attempt(), delivered, failed)) {
-                    close(messageId);
+                    Optional<MessageStatus> finished = close(messageId);
                     support.counters().add(messageId, Counters.DELIVERED_PREFIX + channel, delivered);
                     support.counters().add(messageId, Counters.FAILED, failed);
                     support.log()
@@ -92,6 +92,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                                     id,
                                     "PACKAGE_DONE",
                                     channel + " delivered " + delivered + (failed > 0 ? ", failed " + failed : ""));
+                    finished.ifPresent(status -> support.log().record(messageId, null, status.name(), null));
                 }
             }
             case DeliveryResult.Retry(String reason, var notBefore) -> {
@@ -112,13 +113,14 @@ class PackageWorker implements PackageQueue.PackageConsumer {
     private void deadLetter(
             PackageQueue.ClaimedPackage claimed, UUID messageId, PackageStore.Work work, String reason) {
         if (packages.deadLetter(claimed.packageId(), claimed.attempt(), reason)) {
-            close(messageId);
+            Optional<MessageStatus> finished = close(messageId);
             support.counters()
                     .add(
                             messageId,
                             Counters.FAILED,
                             work.delivery().recipients().size());
             support.log().record(messageId, claimed.packageId(), "PACKAGE_FAILED", reason);
+            finished.ifPresent(status -> support.log().record(messageId, null, status.name(), null));
         }
     }
 
@@ -126,7 +128,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
      * Takes the message's row lock. Every transaction that touches a message's counters takes
      * that lock first (the planner does too), so counter rows are never locked in two orders.
      */
-    private void close(UUID messageId) {
-        plans.closePackage(messageId).ifPresent(status -> support.log().record(messageId, null, status.name(), null));
+    private Optional<MessageStatus> close(UUID messageId) {
+        return plans.closePackage(messageId);
     }
 }

@@ -170,6 +170,7 @@ class RecipientApiIT extends ServiceIT {
         assertProblem(api.send("PATCH", "/api/v1/recipients/" + unique("x"), ADMIN_KEY, "application/json", "{}"))
                 .is(405, "method-not-allowed");
         assertProblem(api.get("/api/v1/no-such-thing", ADMIN_KEY)).is(404, "not-found");
+        assertProblem(api.get("/api/v1/recipients//x", ADMIN_KEY)).is(400, "validation-failed");
     }
 
     @Test

@@ -11,11 +11,13 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.stereotype.Component;
 
-/** Answers 401 and 403 with the same problem body as every other error. */
+/** Answers 401, 403 and requests the firewall refuses with the same problem body as every other error. */
 @Component
-class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
+class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
     private final ProblemWriter writer;
 
@@ -40,5 +42,16 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
                 request,
                 response,
                 Problems.of(ProblemType.FORBIDDEN, "This key's scopes do not allow " + request.getMethod() + " here"));
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
+            throws IOException {
+        writer.write(
+                request,
+                response,
+                Problems.of(
+                        ProblemType.VALIDATION_FAILED,
+                        "The request URL is not acceptable (for example, an empty path segment or an encoded slash)"));
     }
 }
