@@ -6,9 +6,7 @@ import dev.messagecenter.message.Lane;
 import dev.messagecenter.message.Message;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.message.MessageStore;
-import dev.messagecenter.recipient.Recipient;
 import dev.messagecenter.recipient.RecipientDirectory;
-import dev.messagecenter.recipient.RecipientPage;
 import dev.messagecenter.recipient.SegmentCursor;
 import dev.messagecenter.stats.Counters;
 import java.util.List;
@@ -93,13 +91,9 @@ class BroadcastPlanner {
         List<String> packagedChannels;
         switch (message.audience()) {
             case Audience.SegmentAudience(var segment) -> {
-                RecipientPage page = directory.page(segment, progress.cursor(), pageSize);
-                recipients = page.recipients().stream().map(Recipient::id).toList();
-                reached = recipients.isEmpty()
-                        ? progress.cursor()
-                        : new SegmentCursor(
-                                page.recipients().getLast().city(),
-                                page.recipients().getLast().id());
+                RecipientDirectory.IdPage page = directory.pageIds(segment, progress.cursor(), pageSize);
+                recipients = page.ids();
+                reached = page.last() == null ? progress.cursor() : page.last();
                 packagedChannels = message.channels().stream()
                         .filter(channel -> !channels.storedOnceForSegments(channel))
                         .toList();

@@ -34,4 +34,16 @@ public interface RecipientDirectory {
      * and a walk returns every recipient that stayed active and matching exactly once.
      */
     RecipientPage page(Segment segment, @Nullable SegmentCursor after, int limit);
+
+    /**
+     * The same walk as {@link #page}, returning only ids: it is answered from the segment index
+     * alone, without reading recipient rows, which is what planning a broadcast needs.
+     */
+    IdPage pageIds(Segment segment, @Nullable SegmentCursor after, int limit);
+
+    /** Ids of one page of a segment walk and where the page ended; {@code next} is null on the last page. */
+    record IdPage(
+            List<String> ids,
+            @Nullable SegmentCursor last,
+            @Nullable SegmentCursor next) {}
 }

@@ -62,6 +62,19 @@ class SegmentPagingIT extends ServiceIT {
 
         assertThat(seen).doesNotHaveDuplicates();
         assertThat(new HashSet<>(seen)).isEqualTo(expected);
+        assertThat(walkIds(Segment.of(List.of("rider", "merchant"), List.of(a, b), List.of()), 500))
+                .isEqualTo(seen);
+    }
+
+    private List<String> walkIds(Segment segment, int pageSize) {
+        List<String> seen = new ArrayList<>();
+        SegmentCursor cursor = null;
+        do {
+            RecipientDirectory.IdPage page = directory.pageIds(segment, cursor, pageSize);
+            seen.addAll(page.ids());
+            cursor = page.next();
+        } while (cursor != null);
+        return seen;
     }
 
     @Test

@@ -172,7 +172,30 @@ class JdbcRecipientDirectory implements RecipientDirectory {
     @Override
     public RecipientPage page(Segment segment, @Nullable SegmentCursor after, int limit) {
         int size = Math.clamp(limit, 1, MAX_PAGE_SIZE);
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from recipients where active");
+        List<Recipient> recipients =
+                segmentQuery(COLUMNS, segment, after, size).query(this::map).list();
+        SegmentCursor next = null;
+        if (recipients.size() == size) {
+            Recipient last = recipients.getLast();
+            next = new SegmentCursor(last.city(), last.id());
+        }
+        return new RecipientPage(recipients, next);
+    }
+
+    @Override
+    public IdPage pageIds(Segment segment, @Nullable SegmentCursor after, int limit) {
+        int size = Math.clamp(limit, 1, MAX_PAGE_SIZE);
+        List<SegmentCursor> rows = segmentQuery("city, id", segment, after, size)
+                .query((rs, row) -> new SegmentCursor(rs.getString(1), rs.getString(2)))
+                .list();
+        SegmentCursor last = rows.isEmpty() ? null : rows.getLast();
+        return new IdPage(rows.stream().map(SegmentCursor::id).toList(), last, rows.size() == size ? last : null);
+    }
+
+    /** One keyset page of the segment, in (city, id) order, over the partial segment index. */
+    private JdbcClient.StatementSpec segmentQuery(
+            String columns, Segment segment, @Nullable SegmentCursor after, int size) {
+        StringBuilder sql = new StringBuilder("select " + columns + " from recipients where active");
         if (!segment.cities().isEmpty()) {
             sql.append(" and city = any(:cities)");
         }
@@ -199,13 +222,7 @@ class JdbcRecipientDirectory implements RecipientDirectory {
         if (after != null) {
             statement = statement.param("afterCity", after.city()).param("afterId", after.id());
         }
-        List<Recipient> recipients = statement.query(this::map).list();
-        SegmentCursor next = null;
-        if (recipients.size() == size) {
-            Recipient last = recipients.getLast();
-            next = new SegmentCursor(last.city(), last.id());
-        }
-        return new RecipientPage(recipients, next);
+        return statement;
     }
 
     private Recipient map(ResultSet rs, int row) throws SQLException {
