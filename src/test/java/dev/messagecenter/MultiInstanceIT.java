@@ -151,7 +151,9 @@ class MultiInstanceIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> gateway.totalDeliveries() >= 1_000);
 
         for (int i = 0; i < fleet.size(); i++) {
-            assertThat(fleet.get(i).stop()).as("exit code after SIGTERM").isZero();
+            // why: 143 is the JVM's exit status after SIGTERM, once its shutdown hooks have run
+            assertThat(fleet.get(i).stop()).as("exit code after SIGTERM").isIn(0, 143);
+            assertThat(fleet.get(i).output()).contains("Coordinator stopped");
             fleet.set(i, instance(fleet.get(i).dataDir().getFileName() + "2"));
         }
 

@@ -121,6 +121,7 @@ class CoordinatorRunner implements SmartLifecycle {
             }
         }
         running = false;
+        log.info("Coordinator stopped: packages in hand are finished, the rest stay pending for other instances");
     }
 
     @Override
