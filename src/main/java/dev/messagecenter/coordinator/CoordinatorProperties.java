@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval how often idle planners and workers look for new work
  * @param bulkWorkers worker threads for the bulk lane
  * @param directWorkers worker threads for the direct lane
+ * @param directPlanners planner threads for the direct lane, where many small messages arrive
  * @param firstRetry delay before the first retry of a package; doubles per attempt
  * @param maxRetryDelay ceiling of the retry delay
  * @param retryBudget time after a package's first attempt past which it is dead-lettered
@@ -26,6 +27,7 @@ public record CoordinatorProperties(
         @DefaultValue("200ms") Duration pollInterval,
         @DefaultValue("4") int bulkWorkers,
         @DefaultValue("2") int directWorkers,
+        @DefaultValue("2") int directPlanners,
         @DefaultValue("1s") Duration firstRetry,
         @DefaultValue("60s") Duration maxRetryDelay,
         @DefaultValue("10m") Duration retryBudget) {

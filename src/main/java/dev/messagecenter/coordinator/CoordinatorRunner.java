@@ -60,12 +60,15 @@ class CoordinatorRunner implements SmartLifecycle {
             return;
         }
         for (Lane lane : Lane.values()) {
-            Thread thread = Thread.ofPlatform()
-                    .name("planner-" + lane.id())
-                    .daemon(true)
-                    .unstarted(() -> plan(lane));
-            planners.add(thread);
-            thread.start();
+            int count = lane == Lane.DIRECT ? Math.max(1, properties.directPlanners()) : 1;
+            for (int i = 0; i < count; i++) {
+                Thread thread = Thread.ofPlatform()
+                        .name("planner-" + lane.id() + "-" + i)
+                        .daemon(true)
+                        .unstarted(() -> plan(lane));
+                planners.add(thread);
+                thread.start();
+            }
         }
         queue.consume(Lane.DIRECT, properties.directWorkers(), worker);
         queue.consume(Lane.BULK, properties.bulkWorkers(), worker);
@@ -110,7 +113,7 @@ class CoordinatorRunner implements SmartLifecycle {
     @Override
     public void stop() {
         support.stop();
-        planWakeups.values().forEach(wakeup -> wakeup.release(2));
+        planWakeups.values().forEach(wakeup -> wakeup.release(planners.size()));
         queue.stop();
         for (Thread thread : planners) {
             try {

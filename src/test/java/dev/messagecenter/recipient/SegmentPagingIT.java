@@ -118,10 +118,9 @@ class SegmentPagingIT extends ServiceIT {
     @Test
     void pagesAreKeysetIndexScans() {
         String plan = jdbc.sql("""
-                        explain select id from recipients where active and city = any(:cities) and kind = any(:kinds)
-                        and (city, id) > (:c, :i) order by city, id limit 500
+                        explain select id from recipients where active and city = :c and kind = any(:kinds)
+                        and id > :i order by id limit 500
                         """)
-                .param("cities", new String[] {"a", "b"})
                 .param("kinds", new String[] {"rider"})
                 .param("c", "a")
                 .param("i", "x")

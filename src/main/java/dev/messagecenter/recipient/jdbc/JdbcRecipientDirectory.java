@@ -14,12 +14,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Repository;
@@ -172,8 +174,7 @@ class JdbcRecipientDirectory implements RecipientDirectory {
     @Override
     public RecipientPage page(Segment segment, @Nullable SegmentCursor after, int limit) {
         int size = Math.clamp(limit, 1, MAX_PAGE_SIZE);
-        List<Recipient> recipients =
-                segmentQuery(COLUMNS, segment, after, size).query(this::map).list();
+        List<Recipient> recipients = walk(COLUMNS, segment, after, size, this::map);
         SegmentCursor next = null;
         if (recipients.size() == size) {
             Recipient last = recipients.getLast();
@@ -185,19 +186,45 @@ class JdbcRecipientDirectory implements RecipientDirectory {
     @Override
     public IdPage pageIds(Segment segment, @Nullable SegmentCursor after, int limit) {
         int size = Math.clamp(limit, 1, MAX_PAGE_SIZE);
-        List<SegmentCursor> rows = segmentQuery("city, id", segment, after, size)
-                .query((rs, row) -> new SegmentCursor(rs.getString(1), rs.getString(2)))
-                .list();
+        List<SegmentCursor> rows = walk(
+                "city, id", segment, after, size, (rs, row) -> new SegmentCursor(rs.getString(1), rs.getString(2)));
         SegmentCursor last = rows.isEmpty() ? null : rows.getLast();
         return new IdPage(rows.stream().map(SegmentCursor::id).toList(), last, rows.size() == size ? last : null);
     }
 
-    /** One keyset page of the segment, in (city, id) order, over the partial segment index. */
-    private JdbcClient.StatementSpec segmentQuery(
-            String columns, Segment segment, @Nullable SegmentCursor after, int size) {
+    /**
+     * One keyset page of the segment in (city, id) order. With a list of cities the walk goes city
+     * by city, each step one range of the index ({@code city = c and id > x}): combining
+     * {@code city = any(...)} with a row comparison would make PostgreSQL read the index from the
+     * first city up to the cursor on every page.
+     */
+    private <T> List<T> walk(
+            String columns, Segment segment, @Nullable SegmentCursor after, int size, RowMapper<T> mapper) {
+        if (segment.cities().isEmpty()) {
+            return cityQuery(columns, segment, null, after, size).query(mapper).list();
+        }
+        List<T> rows = new ArrayList<>(size);
+        // why: the segment's cities are sorted like the index (byte order of lowercase ASCII tokens)
+        for (String city : segment.cities()) {
+            if (after != null && city.compareTo(after.city()) < 0) {
+                continue;
+            }
+            SegmentCursor within = after != null && city.equals(after.city()) ? after : null;
+            rows.addAll(cityQuery(columns, segment, city, within, size - rows.size())
+                    .query(mapper)
+                    .list());
+            if (rows.size() == size) {
+                break;
+            }
+        }
+        return rows;
+    }
+
+    private JdbcClient.StatementSpec cityQuery(
+            String columns, Segment segment, @Nullable String city, @Nullable SegmentCursor after, int size) {
         StringBuilder sql = new StringBuilder("select " + columns + " from recipients where active");
-        if (!segment.cities().isEmpty()) {
-            sql.append(" and city = any(:cities)");
+        if (city != null) {
+            sql.append(" and city = :city");
         }
         if (!segment.kinds().isEmpty()) {
             sql.append(" and kind = any(:kinds)");
@@ -206,12 +233,12 @@ class JdbcRecipientDirectory implements RecipientDirectory {
             sql.append(" and tags @> cast(:tags as text[])");
         }
         if (after != null) {
-            sql.append(" and (city, id) > (:afterCity, :afterId)");
+            sql.append(city != null ? " and id > :afterId" : " and (city, id) > (:afterCity, :afterId)");
         }
-        sql.append(" order by city, id limit :limit");
+        sql.append(city != null ? " order by id" : " order by city, id").append(" limit :limit");
         JdbcClient.StatementSpec statement = jdbc.sql(sql.toString()).param("limit", size);
-        if (!segment.cities().isEmpty()) {
-            statement = statement.param("cities", segment.cities().toArray(String[]::new));
+        if (city != null) {
+            statement = statement.param("city", city);
         }
         if (!segment.kinds().isEmpty()) {
             statement = statement.param("kinds", segment.kinds().toArray(String[]::new));
@@ -220,7 +247,10 @@ class JdbcRecipientDirectory implements RecipientDirectory {
             statement = statement.param("tags", segment.tags().toArray(String[]::new));
         }
         if (after != null) {
-            statement = statement.param("afterCity", after.city()).param("afterId", after.id());
+            statement = statement.param("afterId", after.id());
+            if (city == null) {
+                statement = statement.param("afterCity", after.city());
+            }
         }
         return statement;
     }

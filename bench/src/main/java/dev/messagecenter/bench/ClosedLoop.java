@@ -1,0 +1,65 @@
+package dev.messagecenter.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntPredicate;
+
+/**
+ * A closed-loop load: {@code clients} virtual threads each send one request, wait for its answer and
+ * send the next, until the duration is over or the request budget is spent. A request counts when
+ * the predicate answers true; its latency is recorded then.
+ */
+final class ClosedLoop {
+
+    record Result(long ok, long errors, double seconds, Latencies latencies) {
+        double perSecond() {
+            return ok / seconds;
+        }
+    }
+
+    /** Calls {@code request} with a running request number; it answers whether the request succeeded. */
+    static Result run(int clients, Duration duration, long maxRequests, IntPredicate request) {
+        Latencies latencies = new Latencies();
+        LongAdder ok = new LongAdder();
+        LongAdder errors = new LongAdder();
+        AtomicLong issued = new AtomicLong();
+        long start = System.nanoTime();
+        long deadline = start + duration.toNanos();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                futures.add(threads.submit(() -> {
+                    long n;
+                    while (System.nanoTime() < deadline && (n = issued.getAndIncrement()) < maxRequests) {
+                        long begin = System.nanoTime();
+                        boolean success;
+                        try {
+                            success = request.test((int) n);
+                        } catch (RuntimeException e) {
+                            success = false;
+                        }
+                        if (success) {
+                            latencies.record(System.nanoTime() - begin);
+                            ok.increment();
+                        } else {
+                            errors.increment();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("load clients failed", e);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(ok.sum(), errors.sum(), seconds, latencies);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.messagecenter.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The load generator's HTTP client: HTTP/1.1 with keep-alive, shared by all virtual-thread clients. */
+final class Http implements AutoCloseable {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient client;
+    private final String base;
+    private final String adminKey;
+
+    Http(int port, String adminKey) {
+        this.base = "http://localhost:" + port;
+        this.adminKey = adminKey;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    record Response(int status, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    Response get(String path, @Nullable String bearer) {
+        return send(request(path, bearer).GET(), Duration.ofSeconds(60));
+    }
+
+    Response admin(String method, String path, @Nullable String json) {
+        HttpRequest.Builder builder = request(path, adminKey)
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        return send(builder, Duration.ofSeconds(60));
+    }
+
+    Response adminGet(String path) {
+        return admin("GET", path, null);
+    }
+
+    Response adminUpload(String path, String contentType, HttpRequest.BodyPublisher body, Duration timeout) {
+        return send(request(path, adminKey).header("Content-Type", contentType).POST(body), timeout);
+    }
+
+    /** Creates a message and returns its id; fails unless the answer is 201 (durable). */
+    String createMessage(String json) {
+        Response response = admin("POST", "/api/v1/messages", json);
+        if (response.status() != 201) {
+            throw new IllegalStateException("create message answered " + response);
+        }
+        return response.json().path("id").asString();
+    }
+
+    String mintToken(String recipientId) {
+        Response response = admin("POST", "/api/v1/recipients/" + recipientId + "/token?ttl=PT12H", null);
+        if (response.status() != 201) {
+            throw new IllegalStateException("token for " + recipientId + " answered " + response);
+        }
+        return response.json().path("token").asString();
+    }
+
+    String messageStatus(String messageId) {
+        return adminGet("/api/v1/messages/" + messageId).json().path("status").asString();
+    }
+
+    private HttpRequest.Builder request(String path, @Nullable String bearer) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
+        return bearer == null ? builder : builder.header("Authorization", "Bearer " + bearer);
+    }
+
+    private Response send(HttpRequest.Builder builder, Duration timeout) {
+        try {
+            HttpResponse<String> response =
+                    client.send(builder.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

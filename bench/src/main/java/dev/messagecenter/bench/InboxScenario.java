@@ -1,0 +1,94 @@
+package dev.messagecenter.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Prepares live messages (segment broadcasts over a few random cities each, INBOX only, and direct
+ * messages to a few recipients of the token pool each), waits until all are {@code SENT}, then
+ * {@code inboxClients} clients read {@code GET /api/v1/inbox} of random token holders.
+ */
+final class InboxScenario {
+
+    private static final int RECIPIENTS_PER_DIRECT = 5;
+    private static final int CITIES_PER_BROADCAST = 3;
+    private static final int SETUP_CLIENTS = 16;
+
+    static void run(Target target) {
+        BenchOptions options = target.options();
+        Http http = target.http();
+        long setupStart = System.nanoTime();
+        List<BroadcastScenario.Probe> pool = BroadcastScenario.tokens(target, options.inboxTokens(), new HashSet<>());
+        ConcurrentLinkedQueue<String> created = new ConcurrentLinkedQueue<>();
+        int total = options.inboxBroadcasts() + options.inboxDirects();
+        ClosedLoop.Result creates = ClosedLoop.run(SETUP_CLIENTS, Duration.ofMinutes(30), total, n -> {
+            String json;
+            if (n < options.inboxBroadcasts()) {
+                Set<String> cities = new TreeSet<>();
+                while (cities.size() < CITIES_PER_BROADCAST) {
+                    cities.add(Population.city(target.random().nextInt(Population.CITIES)));
+                }
+                String kinds = switch (n % 3) {
+                    case 0 -> "[\"rider\"]";
+                    case 1 -> "[\"merchant\"]";
+                    default -> "[\"rider\",\"merchant\"]";
+                };
+                json = """
+                        {"title":"Notice %d","body":"Road works in your area this week","category":"ops",\
+                        "audience":{"kinds":%s,"cities":%s},"channels":["INBOX"],"pinned":%b}""".formatted(n, kinds, Http.JSON.writeValueAsString(cities), n % 10 == 0);
+            } else {
+                List<String> recipients = new ArrayList<>();
+                for (int i = 0; i < RECIPIENTS_PER_DIRECT; i++) {
+                    recipients.add(Population.id(
+                            pool.get(target.random().nextInt(pool.size())).recipient()));
+                }
+                json = """
+                        {"title":"Message %d","body":"Your weekly summary is ready",\
+                        "audience":{"recipients":%s},"channels":["INBOX"]}""".formatted(n, Http.JSON.writeValueAsString(new TreeSet<>(recipients)));
+            }
+            created.add(http.createMessage(json));
+            return true;
+        });
+        if (creates.errors() > 0) {
+            throw new IllegalStateException(creates.errors() + " of " + total + " inbox messages not created");
+        }
+        List<String> ids = new ArrayList<>(created);
+        ClosedLoop.run(SETUP_CLIENTS, Duration.ofMinutes(30), ids.size(), n -> {
+            await("message " + ids.get(n) + " SENT")
+                    .atMost(Duration.ofMinutes(15))
+                    .pollInterval(Duration.ofMillis(200))
+                    .pollInSameThread()
+                    .until(() -> http.messageStatus(ids.get(n)).equals("SENT"));
+            return true;
+        });
+        target.detail("inbox.setupSeconds", (System.nanoTime() - setupStart) / 1e9);
+
+        ClosedLoop.Result reads = ClosedLoop.run(options.inboxClients(), options.inboxDuration(), Long.MAX_VALUE, n -> {
+            String token = pool.get(target.random().nextInt(pool.size())).token();
+            return http.get("/api/v1/inbox", token).status() == 200;
+        });
+        target.detail("inbox.requests", reads.ok());
+        target.detail("inbox.errors", reads.errors());
+        target.detail("inbox.p50Ms", reads.latencies().percentileMillis(50));
+        target.figure("inbox.requestsPerSec", reads.perSecond());
+        target.figure("inbox.p99Ms", reads.latencies().percentileMillis(99));
+    }
+
+    /** The same clients against the cheapest endpoint: what this machine's loopback HTTP can carry. */
+    static void loopbackReference(Target target) {
+        ClosedLoop.Result result = ClosedLoop.run(
+                target.options().inboxClients(),
+                target.options().referenceDuration(),
+                Long.MAX_VALUE,
+                n -> target.http().get("/actuator/health/liveness", null).status() == 200);
+        target.detail("reference.loopbackP99Ms", result.latencies().percentileMillis(99));
+        target.figure("reference.loopbackRequestsPerSec", result.perSecond());
+    }
+}

@@ -1,0 +1,104 @@
+package dev.messagecenter.coordinator.rabbit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.messagecenter.coordinator.CoordinatorProperties;
+import dev.messagecenter.coordinator.PackageQueue;
+import dev.messagecenter.coordinator.PackageQueueContract;
+import dev.messagecenter.message.Lane;
+import dev.messagecenter.testfixtures.RequiredServices;
+import dev.messagecenter.testfixtures.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The contract over a real RabbitMQ, in queues of its own (random prefix), deleted afterwards. */
+class RabbitPackageQueueIT extends PackageQueueContract {
+
+    private static HikariDataSource database;
+    private static CachingConnectionFactory connections;
+    private static RabbitAdmin admin;
+    private static RabbitTopology topology;
+    private static RabbitQueueProperties properties;
+
+    @BeforeAll
+    static void broker() {
+        RequiredServices.Endpoint rabbit = RequiredServices.rabbitMq();
+        database = TestDatabase.fresh();
+        String prefix = "mc-test-" + UUID.randomUUID().toString().substring(0, 8);
+        properties = RabbitQueueProperties.of(rabbit.host(), rabbit.port(), prefix);
+        connections = RabbitQueueConfiguration.connectionFactory(properties);
+        admin = new RabbitAdmin(connections);
+        topology = new RabbitTopology(prefix, properties.queueType());
+        topology.declare(admin);
+    }
+
+    @AfterAll
+    static void deleteQueues() {
+        if (admin != null) {
+            topology.delete(admin);
+            connections.destroy();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Override
+    protected DataSource dataSource() {
+        return database;
+    }
+
+    @Override
+    protected PackageQueue createQueue(
+            JdbcClient jdbc, TransactionTemplate transaction, CoordinatorProperties coordinator) {
+        return new RabbitPackageQueue(
+                topology, RabbitQueueConfiguration.template(connections), jdbc, transaction, coordinator, properties);
+    }
+
+    @Test
+    void rejectsAnUnreadableMessageToTheDeadLetterQueue() {
+        PackageQueue queue = createQueue(
+                JdbcClient.create(database),
+                new TransactionTemplate(new org.springframework.jdbc.datasource.DataSourceTransactionManager(database)),
+                properties(Duration.ofSeconds(30)));
+        try {
+            queue.consume(Lane.DIRECT, 1, claimed -> {});
+            RabbitQueueConfiguration.template(connections)
+                    .send(
+                            topology.exchange(),
+                            Lane.DIRECT.id(),
+                            MessageBuilder.withBody("not a package".getBytes(StandardCharsets.UTF_8))
+                                    .build());
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Properties dead = admin.getQueueProperties(topology.deadLetterQueue());
+                assertThat(dead).isNotNull();
+                assertThat(((Number) dead.get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).longValue())
+                        .isEqualTo(1);
+            });
+        } finally {
+            queue.stop();
+        }
+    }
+
+    @Test
+    void readsOnlyTheMessagesItWrites() {
+        byte[] body = RabbitPackageQueue.body(42, Lane.BULK);
+        assertThat(RabbitPackageQueue.packageId(body)).hasValue(42);
+        assertThat(RabbitPackageQueue.packageId("{\"packageId\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+    }
+}
