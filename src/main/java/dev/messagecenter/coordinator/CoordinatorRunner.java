@@ -54,6 +54,8 @@ class CoordinatorRunner implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        support.start();
+        planners.clear();
         CoordinatorProperties properties = support.properties();
         if (!properties.enabled()) {
             log.info("Coordinator disabled on this instance (messagecenter.coordinator.enabled=false)");

@@ -65,6 +65,10 @@ class PlanningSupport {
         return running.get();
     }
 
+    void start() {
+        running.set(true);
+    }
+
     void stop() {
         running.set(false);
     }

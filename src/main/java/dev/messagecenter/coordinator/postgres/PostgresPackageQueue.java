@@ -59,6 +59,8 @@ class PostgresPackageQueue implements PackageQueue {
 
     @Override
     public synchronized void consume(Lane lane, int workers, PackageConsumer consumer) {
+        // why: a stopped queue starts again when asked to consume (a context restarted after a pause)
+        running = true;
         for (int i = 0; i < workers; i++) {
             Thread thread = Thread.ofPlatform()
                     .name("worker-" + lane.id() + "-" + i)
@@ -159,6 +161,9 @@ class PostgresPackageQueue implements PackageQueue {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        synchronized (this) {
+            threads.removeAll(all);
         }
     }
 

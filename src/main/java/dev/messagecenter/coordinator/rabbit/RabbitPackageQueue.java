@@ -103,9 +103,8 @@ public final class RabbitPackageQueue implements PackageQueue {
 
     @Override
     public synchronized void consume(Lane lane, int workers, PackageConsumer consumer) {
-        if (!running) {
-            return;
-        }
+        // why: a stopped queue starts again when asked to consume (a context restarted after a pause)
+        running = true;
         startRelays();
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(template.getConnectionFactory());
         container.setQueueNames(topology.queue(lane));
@@ -382,6 +381,10 @@ public final class RabbitPackageQueue implements PackageQueue {
             }
         }
         all.forEach(SimpleMessageListenerContainer::destroy);
+        synchronized (this) {
+            containers.removeAll(all);
+            relays.clear();
+        }
     }
 
     static byte[] body(long packageId, Lane lane) {

@@ -5,11 +5,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** Counters as rows spread over shards, so that a million readers do not queue on one row. */
 @Repository
+@ConditionalOnProperty(name = "messagecenter.counters.type", havingValue = "postgres", matchIfMissing = true)
 class JdbcCounters implements Counters {
 
     static final int SHARDS = 16;

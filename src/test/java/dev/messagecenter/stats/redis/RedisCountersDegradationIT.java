@@ -1,0 +1,221 @@
+package dev.messagecenter.stats.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.messagecenter.testfixtures.ApiClient;
+import dev.messagecenter.testfixtures.ApiClient.Response;
+import dev.messagecenter.testfixtures.FakePushGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole service with Redis counters while its Redis is down, then back: sends, reads and stats
+ * keep working, stats of a finished message are exact from the database, the outage is counted
+ * and shown as DEGRADED health (not readiness), and once Redis answers again the message's
+ * counters are recounted into it. The Redis is a private {@code redis-server} on a free port that
+ * this test starts and stops; the shared one is never touched.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class RedisCountersDegradationIT {
+
+    private static final String ADMIN_KEY = "test-admin-key-redis-0123456789ab";
+    private static final Path DATA_DIR =
+            Path.of("target", "it-data", UUID.randomUUID().toString());
+    private static final Path REDIS_DIR =
+            Path.of("target", "it-redis", UUID.randomUUID().toString());
+    private static final FakePushGateway GATEWAY = FakePushGateway.start();
+    private static final int REDIS_PORT = freePort();
+
+    private static ProcessHandle redisServer;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    RedisCounters counters;
+
+    @Autowired
+    LettuceConnectionFactory redisConnections;
+
+    @BeforeAll
+    static void redisServerIsInstalled() throws Exception {
+        try {
+            Process version = new ProcessBuilder("redis-server", "--version").start();
+            version.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            String reason = "redis-server is not installed (" + e + "); it runs a private Redis for this test";
+            if (Boolean.parseBoolean(System.getenv("MC_REQUIRE_SERVICES"))) {
+                throw new IllegalStateException(reason + " [MC_REQUIRE_SERVICES=true: failing instead of skipping]");
+            }
+            System.err.println("SKIPPING: " + reason);
+            Assumptions.abort("SKIPPED: " + reason);
+        }
+    }
+
+    @DynamicPropertySource
+    static void redisCounters(DynamicPropertyRegistry registry) {
+        registry.add("messagecenter.database.embedded.data-dir", DATA_DIR::toString);
+        registry.add("messagecenter.security.admin-key", () -> ADMIN_KEY);
+        registry.add("messagecenter.push.base-url", GATEWAY::baseUrl);
+        registry.add("messagecenter.coordinator.poll-interval", () -> "50ms");
+        registry.add("messagecenter.counters.type", () -> "redis");
+        registry.add("messagecenter.counters.redis.url", () -> "redis://127.0.0.1:" + REDIS_PORT);
+        registry.add("messagecenter.counters.redis.prefix", () -> "mc-degraded:");
+        registry.add("messagecenter.counters.redis.retry-after", () -> "200ms");
+    }
+
+    @AfterAll
+    static void stopPrivateRedis() {
+        if (redisServer != null) {
+            redisServer.destroy();
+            redisServer.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+        }
+    }
+
+    @Test
+    void sendsReadsAndExactStatsSurviveAnOutageAndAreRecountedIntoRedisAfterIt() throws Exception {
+        ApiClient api = new ApiClient(port);
+        Response health = api.get("/actuator/health", null);
+        assertThat(health.status()).as("%s", health).isEqualTo(200);
+        assertThat(health.json().path("status").asString()).isEqualTo("DEGRADED");
+        Response redisHealth = api.get("/actuator/health/redis", null);
+        assertThat(redisHealth.status()).as("%s", redisHealth).isEqualTo(200);
+        assertThat(redisHealth.json().path("status").asString()).isEqualTo("DEGRADED");
+        Response readiness = api.get("/actuator/health/readiness", null);
+        assertThat(readiness.status()).as("%s", readiness).isEqualTo(200);
+        assertThat(readiness.json().path("status").asString()).isEqualTo("UP");
+
+        String city = "deg-" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 30; i++) {
+            Response r = api.putJson("/api/v1/recipients/" + city + "-r" + i, ADMIN_KEY, """
+                    {"kind":"rider","city":"%s","channels":{"push":[{"platform":"android","token":"%s"}]}}""".formatted(
+                            city, (i < 2 ? "invalid-" : "") + city + "-t" + i));
+            assertThat(r.status()).as("%s", r).isEqualTo(201);
+        }
+        Response created = api.postJson("/api/v1/messages", ADMIN_KEY, """
+                {"title":"Outage","body":"b","audience":{"kinds":["rider"],"cities":["%s"]},
+                 "channels":["INBOX","PUSH"],"forceRead":true}""".formatted(city));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        String id = created.json().path("id").asString();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(api.get("/api/v1/messages/" + id, ADMIN_KEY)
+                                .json()
+                                .path("status")
+                                .asString())
+                        .isEqualTo("SENT"));
+        String token = api.postJson("/api/v1/recipients/" + city + "-r5/token", ADMIN_KEY, "")
+                .json()
+                .path("token")
+                .asString();
+        assertThat(api.postJson("/api/v1/inbox/" + id + "/ack", token, "").status())
+                .isEqualTo(204);
+
+        assertExactStats(api, id, 1);
+        assertThat(meters.counter(RedisCounters.FALLBACKS, "operation", "add").count())
+                .isPositive();
+        assertThat(meters.counter(RedisCounters.FALLBACKS, "operation", "totals")
+                        .count())
+                .isPositive();
+
+        startPrivateRedis();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(api.get("/actuator/health", null)
+                                .json()
+                                .path("status")
+                                .asString())
+                        .isEqualTo("UP"));
+        double totalsFallbacks =
+                meters.counter(RedisCounters.FALLBACKS, "operation", "totals").count();
+
+        assertExactStats(api, id, 1);
+        StringRedisTemplate redis = new StringRedisTemplate(redisConnections);
+        String hash = counters.key(UUID.fromString(id), "counters");
+        assertThat(redis.opsForHash().get(hash, RedisCounters.RECONCILED)).isNotNull();
+        assertThat(redis.opsForHash().get(hash, "delivered.PUSH")).isEqualTo("28");
+        assertThat(meters.counter(RedisCounters.FALLBACKS, "operation", "totals")
+                        .count())
+                .isEqualTo(totalsFallbacks);
+
+        String second = api.postJson("/api/v1/recipients/" + city + "-r6/token", ADMIN_KEY, "")
+                .json()
+                .path("token")
+                .asString();
+        assertThat(api.postJson("/api/v1/inbox/" + id + "/read", second, "").status())
+                .isEqualTo(204);
+        assertExactStats(api, id, 2);
+        assertThat(redis.opsForHash().get(hash, "read")).isEqualTo("2");
+    }
+
+    private static void assertExactStats(ApiClient api, String id, long read) {
+        JsonNode stats = api.get("/api/v1/messages/" + id + "/stats", ADMIN_KEY).json();
+        assertThat(stats.path("delivered").path("INBOX").asLong())
+                .as("%s", stats)
+                .isEqualTo(30);
+        assertThat(stats.path("delivered").path("PUSH").asLong())
+                .as("%s", stats)
+                .isEqualTo(28);
+        assertThat(stats.path("failed").asLong()).as("%s", stats).isEqualTo(2);
+        assertThat(stats.path("read").asLong()).as("%s", stats).isEqualTo(read);
+        assertThat(stats.path("acked").asLong()).as("%s", stats).isEqualTo(1);
+    }
+
+    private static void startPrivateRedis() throws Exception {
+        Files.createDirectories(REDIS_DIR);
+        Path pidFile = REDIS_DIR.resolve("redis.pid").toAbsolutePath();
+        Process start = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(REDIS_PORT),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        REDIS_DIR.toAbsolutePath().toString(),
+                        "--pidfile",
+                        pidFile.toString(),
+                        "--daemonize",
+                        "yes")
+                .redirectErrorStream(true)
+                .redirectOutput(REDIS_DIR.resolve("start.log").toFile())
+                .start();
+        assertThat(start.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(pidFile) > 0);
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        redisServer = ProcessHandle.of(pid).orElseThrow();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
