@@ -39,17 +39,17 @@ class JdbcMessageStore implements MessageStore {
 
     @Override
     public Message insert(UUID id, MessageDraft draft, MessageStatus status) {
-        bind(jdbc.sql("""
+        return bind(jdbc.sql("""
                         insert into messages (id, title, body, category, audience_type, segment_kinds, segment_cities,
                             segment_tags, audience_id, channels, pinned, force_read, valid_from, valid_until, send_at,
                             lane, status)
                         values (:id, :title, :body, :category, :audienceType, :kinds, :cities, :tags, :audienceId,
                             :channels, :pinned, :forceRead, :validFrom, :validUntil, :sendAt, :lane, :status)
-                        """), draft)
+                        """ + " returning " + COLUMNS), draft)
                 .param("id", id)
                 .param("status", status.name())
-                .update();
-        return find(id).orElseThrow();
+                .query(JdbcMessageStore::map)
+                .single();
     }
 
     @Override
