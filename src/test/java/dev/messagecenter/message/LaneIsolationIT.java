@@ -46,8 +46,7 @@ class LaneIsolationIT extends ServiceIT {
                 .path("id")
                 .asString();
         await().atMost(Duration.ofSeconds(30))
-                .until(() ->
-                        GATEWAY.batchIds().stream().anyMatch(batch -> true) && "SENDING".equals(status(broadcast)));
+                .until(() -> !GATEWAY.batchIds().isEmpty() && "SENDING".equals(status(broadcast)));
 
         String direct = api.postJson("/api/v1/messages", ADMIN_KEY, """
                         {"title":"Order 42","body":"Picked up","audience":{"recipients":["%s-7"]},"channels":["INBOX"]}""".formatted(city))
