@@ -64,23 +64,25 @@ class BroadcastPlanner {
             return false;
         }
         UUID messageId = claimed.get().messageId();
+        // why: what is planned (audience, channels) cannot change once sending started; read it once
+        Message message = messages.find(messageId).orElseThrow();
         boolean more = true;
         while (more && support.running()) {
-            Boolean step = transaction.execute(status -> planPage(messageId));
+            Boolean step = transaction.execute(status -> planPage(message));
             more = Boolean.TRUE.equals(step);
         }
         return true;
     }
 
     /** Plans one page; true while there are more pages to plan. */
-    private boolean planPage(UUID messageId) {
+    private boolean planPage(Message message) {
+        UUID messageId = message.id();
         Optional<PlanStore.Progress> locked = plans.lockForPlanning(messageId, support.owner());
         if (locked.isEmpty()) {
             // another planner took over after our lease expired, or planning already ended
             return false;
         }
         PlanStore.Progress progress = locked.get();
-        Message message = messages.find(messageId).orElseThrow();
         if (progress.status() != MessageStatus.SENDING) {
             plans.finishPlanning(messageId);
             return false;
@@ -108,9 +110,9 @@ class BroadcastPlanner {
         }
         if (!recipients.isEmpty()) {
             int seq = progress.packagesTotal();
+            // why: no event per planned package; the packages list shows them, PLANNED sums them up
             for (String channel : packagedChannels) {
-                long packageId = packages.insert(messageId, channel, progress.lane(), seq++, recipients);
-                support.log().record(messageId, packageId, "PACKAGE_PLANNED", channel + " " + recipients.size());
+                packages.insert(messageId, channel, progress.lane(), seq++, recipients);
             }
             plans.advance(
                     messageId,
