@@ -27,4 +27,11 @@ public record Message(
         Instant createdAt,
         Instant updatedAt,
         @Nullable Instant publishedAt,
-        @Nullable Instant finishedAt) {}
+        @Nullable Instant finishedAt) {
+
+    /** What was composed, without the delivery state. */
+    public MessageDraft draft() {
+        return new MessageDraft(
+                title, body, category, audience, channels, pinned, forceRead, validFrom, validUntil, sendAt, lane);
+    }
+}

@@ -89,7 +89,7 @@ public class MessageComposer {
         MessageStatus status = draft ? MessageStatus.DRAFT : MessageStatus.SCHEDULED;
         UUID id = UUID.randomUUID();
         if (!draft && checked.sendAt() == null) {
-            checked = drafts.withSendAt(checked, Instant.now());
+            checked = checked.withSendAt(Instant.now());
         }
         Message message = messages.insert(id, checked, status);
         if (idempotencyKey != null && !claimKey(caller, idempotencyKey, hash, id)) {

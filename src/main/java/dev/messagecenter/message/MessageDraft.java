@@ -16,4 +16,10 @@ public record MessageDraft(
         @Nullable Instant validFrom,
         @Nullable Instant validUntil,
         @Nullable Instant sendAt,
-        Lane lane) {}
+        Lane lane) {
+
+    public MessageDraft withSendAt(Instant at) {
+        return new MessageDraft(
+                title, body, category, audience, channels, pinned, forceRead, validFrom, validUntil, at, lane);
+    }
+}

@@ -53,21 +53,6 @@ class MessageDrafts {
                 lane);
     }
 
-    MessageDraft withSendAt(MessageDraft draft, Instant sendAt) {
-        return new MessageDraft(
-                draft.title(),
-                draft.body(),
-                draft.category(),
-                draft.audience(),
-                draft.channels(),
-                draft.pinned(),
-                draft.forceRead(),
-                draft.validFrom(),
-                draft.validUntil(),
-                sendAt,
-                draft.lane());
-    }
-
     private Lane defaultLane(Audience audience) {
         return switch (audience) {
             case Audience.SegmentAudience segment -> Lane.BULK;

@@ -61,7 +61,7 @@ public class MessageLifecycle {
                 throw conflict(current, "send");
             }
             if (current.sendAt() == null) {
-                messages.replace(id, drafts.withSendAt(draftOf(current), Instant.now()));
+                messages.replace(id, current.draft().withSendAt(Instant.now()));
             }
             messages.transition(id, MessageStatus.DRAFT, MessageStatus.SCHEDULED);
             log.record(id, null, "SCHEDULED", null);
@@ -106,21 +106,6 @@ public class MessageLifecycle {
 
     private static ApiProblem conflict(Message message, String verb) {
         return new ApiProblem(ProblemType.CONFLICT, "Cannot " + verb + " a message that is " + message.status());
-    }
-
-    private static MessageDraft draftOf(Message message) {
-        return new MessageDraft(
-                message.title(),
-                message.body(),
-                message.category(),
-                message.audience(),
-                message.channels(),
-                message.pinned(),
-                message.forceRead(),
-                message.validFrom(),
-                message.validUntil(),
-                message.sendAt(),
-                message.lane());
     }
 
     /** The stored message with the fields the patch sets replaced. */
