@@ -56,8 +56,10 @@ class BroadcastPlanner {
         Optional<PlanStore.Claimed> claimed = transaction.execute(status -> {
             Optional<PlanStore.Claimed> next =
                     plans.claimDue(lane, support.owner(), support.properties().planLease());
-            next.filter(PlanStore.Claimed::started)
-                    .ifPresent(c -> support.log().record(c.messageId(), null, "SENDING", null));
+            next.filter(PlanStore.Claimed::started).ifPresent(c -> {
+                support.log().record(c.messageId(), null, "SENDING", null);
+                support.visibilityChanged();
+            });
             return next;
         });
         if (claimed == null || claimed.isEmpty()) {

@@ -27,6 +27,7 @@ public class DeadLetters {
                     .orElseThrow(() -> ApiProblem.notFound("Dead letter " + packageId));
             UUID messageId = packages.revive(packageId).orElseThrow();
             plans.reopenPackage(messageId);
+            support.visibilityChanged();
             // why: the failure is no longer final, so it leaves the exact count until it recurs
             support.counters().add(messageId, Counters.FAILED, -before.failed());
             support.log().record(messageId, packageId, "PACKAGE_RETRIED", "by operator");

@@ -129,6 +129,10 @@ class PackageWorker implements PackageQueue.PackageConsumer {
      * that lock first (the planner does too), so counter rows are never locked in two orders.
      */
     private Optional<MessageStatus> close(UUID messageId) {
-        return plans.closePackage(messageId);
+        Optional<MessageStatus> finished = plans.closePackage(messageId);
+        if (finished.filter(status -> status == MessageStatus.FAILED).isPresent()) {
+            support.visibilityChanged();
+        }
+        return finished;
     }
 }

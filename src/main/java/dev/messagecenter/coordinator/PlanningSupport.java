@@ -1,5 +1,6 @@
 package dev.messagecenter.coordinator;
 
+import dev.messagecenter.inbox.InboxChanged;
 import dev.messagecenter.message.Lane;
 import dev.messagecenter.stats.Counters;
 import dev.messagecenter.trace.LifecycleLog;
@@ -7,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -27,18 +29,29 @@ class PlanningSupport {
     private final LifecycleLog log;
     private final Counters counters;
     private final PackageQueue queue;
+    private final ApplicationEventPublisher events;
 
     PlanningSupport(
             CoordinatorProperties properties,
             TransactionTemplate transaction,
             LifecycleLog log,
             Counters counters,
-            PackageQueue queue) {
+            PackageQueue queue,
+            ApplicationEventPublisher events) {
         this.properties = properties;
         this.transaction = transaction;
         this.log = log;
         this.counters = counters;
         this.queue = queue;
+        this.events = events;
+    }
+
+    /**
+     * Tells the inbox that a message appeared in or left inboxes (it started sending, failed, or
+     * was reopened); joins the caller's transaction.
+     */
+    void visibilityChanged() {
+        events.publishEvent(InboxChanged.forEveryone());
     }
 
     String owner() {

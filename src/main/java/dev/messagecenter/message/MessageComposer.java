@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,7 @@ public class MessageComposer {
     private final ApplicationEventPublisher events;
     private final MessageProperties limits;
     private final JsonMapper json;
+    private final Optional<IdempotencyCache> cache;
 
     MessageComposer(
             MessageStore messages,
@@ -43,7 +45,8 @@ public class MessageComposer {
             TransactionTemplate transaction,
             ApplicationEventPublisher events,
             MessageProperties limits,
-            JsonMapper json) {
+            JsonMapper json,
+            Optional<IdempotencyCache> cache) {
         this.messages = messages;
         this.drafts = drafts;
         this.log = log;
@@ -52,6 +55,7 @@ public class MessageComposer {
         this.events = events;
         this.limits = limits;
         this.json = json;
+        this.cache = cache;
     }
 
     /** The stored message, and whether it is the answer to an earlier call with the same key. */
@@ -64,11 +68,24 @@ public class MessageComposer {
         }
         byte[] hash = sha256(json.writeValueAsBytes(request));
         UUID caller = Callers.apiKeyId();
+        if (idempotencyKey != null) {
+            Optional<Composed> cached = cachedReplay(caller, idempotencyKey, hash);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+        }
         // why: a concurrent duplicate waits on the key's unique index, then loses; the second
         // pass finds the winner's message
         for (int attempt = 0; ; attempt++) {
             try {
-                return transaction.execute(status -> composeOnce(request, idempotencyKey, hash, caller));
+                Composed composed = Objects.requireNonNull(
+                        transaction.execute(status -> composeOnce(request, idempotencyKey, hash, caller)));
+                if (idempotencyKey != null && !composed.replayed()) {
+                    IdempotencyCache.Seen seen =
+                            new IdempotencyCache.Seen(hash, composed.message().id());
+                    cache.ifPresent(c -> c.remember(caller, idempotencyKey, seen, limits.idempotencyKeyRetention()));
+                }
+                return composed;
             } catch (KeyTakenConcurrently e) {
                 if (attempt > 0) {
                     throw new ApiProblem(ProblemType.CONFLICT, "Idempotency-Key is in use by a concurrent request");
@@ -102,6 +119,16 @@ public class MessageComposer {
         return new Composed(message, false);
     }
 
+    /** The answer to a repeated request from the cache, without touching the database's key record. */
+    private Optional<Composed> cachedReplay(UUID caller, String key, byte[] hash) {
+        return cache.flatMap(c -> c.find(caller, key)).flatMap(seen -> {
+            if (!Arrays.equals(seen.requestHash(), hash)) {
+                throw differentBody();
+            }
+            return messages.find(seen.messageId()).map(message -> new Composed(message, true));
+        });
+    }
+
     private Optional<Composed> replay(UUID caller, String key, byte[] hash) {
         return jdbc.sql("""
                         select request_hash, message_id from idempotency_keys
@@ -112,9 +139,7 @@ public class MessageComposer {
                 .param("retention", limits.idempotencyKeyRetention().toSeconds() + " seconds")
                 .query((rs, row) -> {
                     if (!Arrays.equals(rs.getBytes("request_hash"), hash)) {
-                        throw new ApiProblem(
-                                ProblemType.UNPROCESSABLE,
-                                "Idempotency-Key was already used with a different request body");
+                        throw differentBody();
                     }
                     UUID messageId = rs.getObject("message_id", UUID.class);
                     return new Composed(messages.find(messageId).orElseThrow(), true);
@@ -137,6 +162,11 @@ public class MessageComposer {
                         .param("retention", limits.idempotencyKeyRetention().toSeconds() + " seconds")
                         .update()
                 > 0;
+    }
+
+    private static ApiProblem differentBody() {
+        return new ApiProblem(
+                ProblemType.UNPROCESSABLE, "Idempotency-Key was already used with a different request body");
     }
 
     private static byte[] sha256(byte[] bytes) {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,11 +27,17 @@ public class RecipientImporter {
     private final RecipientDirectory directory;
     private final JsonMapper json;
     private final ImportProperties properties;
+    private final ApplicationEventPublisher events;
 
-    RecipientImporter(RecipientDirectory directory, JsonMapper json, ImportProperties properties) {
+    RecipientImporter(
+            RecipientDirectory directory,
+            JsonMapper json,
+            ImportProperties properties,
+            ApplicationEventPublisher events) {
         this.directory = directory;
         this.json = json;
         this.properties = properties;
+        this.events = events;
     }
 
     public ImportReport importFrom(Reader input, ImportFormat format) throws IOException {
@@ -65,7 +72,7 @@ public class RecipientImporter {
                 continue;
             }
             if (batch.size() == properties.batchSize()) {
-                counts = counts.plus(directory.upsertAll(batch));
+                counts = counts.plus(store(batch));
                 batch.clear();
             }
             if (++accepted % PROGRESS_EVERY == 0) {
@@ -73,7 +80,7 @@ public class RecipientImporter {
             }
         }
         if (!batch.isEmpty()) {
-            counts = counts.plus(directory.upsertAll(batch));
+            counts = counts.plus(store(batch));
         }
         log.info(
                 "Recipient import done: {} new, {} updated, {} rejected",
@@ -81,5 +88,12 @@ public class RecipientImporter {
                 counts.updated(),
                 rejected);
         return new ImportReport(counts.inserted(), counts.updated(), rejected, errors);
+    }
+
+    private UpsertCounts store(List<RecipientDraft> batch) {
+        UpsertCounts stored = directory.upsertAll(batch);
+        // why: one bulk notice per committed batch, not one per recipient
+        events.publishEvent(RecipientsChanged.any());
+        return stored;
     }
 }

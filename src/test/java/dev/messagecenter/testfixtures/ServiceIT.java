@@ -30,7 +30,11 @@ public abstract class ServiceIT {
 
     @DynamicPropertySource
     static void embeddedDatabase(DynamicPropertyRegistry registry) {
-        registry.add("messagecenter.database.embedded.data-dir", DATA_DIR::toString);
+        // why: a subclass that needs a context of its own (other settings) names its own database
+        // folder with the property mc.test.database-folder; the shared context keeps "shared"
+        registry.add(
+                "messagecenter.database.embedded.data-dir",
+                () -> DATA_DIR.resolve("${mc.test.database-folder:shared}").toString());
         registry.add("messagecenter.security.admin-key", () -> ADMIN_KEY);
         registry.add("messagecenter.push.base-url", GATEWAY::baseUrl);
         registry.add("messagecenter.push.request-timeout", () -> "2s");

@@ -3,6 +3,8 @@ package dev.messagecenter.delivery.inbox;
 import dev.messagecenter.delivery.ChannelSender;
 import dev.messagecenter.delivery.DeliveryPackage;
 import dev.messagecenter.delivery.DeliveryResult;
+import dev.messagecenter.inbox.InboxChanged;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -17,10 +19,12 @@ class InboxSender implements ChannelSender {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
+    private final ApplicationEventPublisher events;
 
-    InboxSender(JdbcClient jdbc, TransactionTemplate transaction) {
+    InboxSender(JdbcClient jdbc, TransactionTemplate transaction, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.transaction = transaction;
+        this.events = events;
     }
 
     @Override
@@ -45,6 +49,7 @@ class InboxSender implements ChannelSender {
                     .param("message", work.messageId())
                     .param("ids", recipients)
                     .update();
+            events.publishEvent(InboxChanged.forRecipients(work.recipients()));
             // why: count what is there, not what was inserted now, so a redelivery reports the same
             return jdbc.sql(
                             "select count(*) from inbox_entries where message_id = :message and recipient_id = any(:ids)")

@@ -1,6 +1,8 @@
 package dev.messagecenter.inbox.jdbc;
 
 import dev.messagecenter.inbox.Inbox;
+import dev.messagecenter.inbox.InboxCache;
+import dev.messagecenter.inbox.InboxChanged;
 import dev.messagecenter.inbox.InboxItem;
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.problem.ProblemType;
@@ -15,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,15 +28,24 @@ import org.springframework.transaction.support.TransactionTemplate;
  * city (partial index), and the recipient's explicit entries (primary key prefix). Per-recipient
  * rows of other recipients are never read, and a broadcast costs the same whatever its audience
  * size. Read state comes from the recipient's own {@code inbox_reads} rows.
+ *
+ * <p>With an {@link InboxCache} (distributed mode), a page takes the ids of the live broadcasts
+ * the recipient matches from the cache instead of the segment indexes, and the unread count is
+ * answered by the cache until the recipient's inbox changes. Reads, read-alls and acks publish
+ * {@link InboxChanged} for the recipient in their transaction.
  */
 @Repository
 class JdbcInbox implements Inbox {
 
-    /** The message is live in inboxes: sent, on the inbox channel, within its validity window. */
-    private static final String LIVE = """
+    /** The message is live in inboxes: sent, on the inbox channel, not expired (start checked apart). */
+    private static final String LIVE_UNTIL = """
             m.status in ('SENDING', 'SENT') and 'INBOX' = any(m.channels)
-            and (m.valid_from is null or m.valid_from <= now())
             and (m.valid_until is null or m.valid_until > now())""";
+
+    private static final String STARTED = "(m.valid_from is null or m.valid_from <= now())";
+
+    /** The message is live in inboxes now: sent, on the inbox channel, within its validity window. */
+    private static final String LIVE = LIVE_UNTIL + " and " + STARTED;
 
     /** The recipient {@code me} matches the message's segment (cities are matched by the caller). */
     private static final String MATCHES_KIND_AND_TAGS =
@@ -44,29 +56,47 @@ class JdbcInbox implements Inbox {
 
     private static final String ITEM_COLUMNS = """
             m.id, m.title, m.body, m.category, m.pinned, m.force_read,
-            coalesce(m.published_at, m.created_at) as published_at, m.valid_until""";
+            coalesce(m.published_at, m.created_at) as published_at, m.valid_from, m.valid_until""";
+
+    /**
+     * The broadcasts the recipient sees, found by the GIN index on {@code segment_cities}: those to
+     * the recipient's city and those to every city.
+     */
+    private static final String BROADCASTS_BY_SEGMENT = """
+            select %1$s
+            from me join messages m on m.segment_cities @> array[me.city]
+            where m.audience_type = 'segment' and m.status in ('SENDING', 'SENT')
+              and %2$s and %3$s
+            union all
+            select %1$s
+            from me join messages m on m.segment_cities = '{}'
+            where m.audience_type = 'segment' and m.status in ('SENDING', 'SENT')
+              and %2$s and %3$s
+            """;
+
+    /**
+     * The broadcasts the recipient sees, by the ids the inbox cache gave; re-checked here, so that
+     * an id the cache still holds for a broadcast revoked a moment ago shows nothing.
+     */
+    private static final String BROADCASTS_BY_ID = """
+            select %1$s
+            from me join messages m on m.id = any(:broadcasts)
+            where %4$s and %3$s
+            """;
 
     /**
      * Common table {@code inbox}: every message the recipient sees, once, with its read state. The
-     * three branches are disjoint (the entries branch skips broadcasts the recipient matches), so
-     * {@code union all} needs no de-duplication pass. The city is re-collated because {@code
+     * branches are disjoint (the entries branch skips broadcasts the recipient matches), so {@code
+     * union all} needs no de-duplication pass. The city is re-collated because {@code
      * recipients.city} is {@code collate "C"} while the GIN index on {@code segment_cities} has the
      * default collation: compared as "C", the planner cannot use the index and scans all messages.
      */
-    private static final String INBOX = """
+    private static final String INBOX_TEMPLATE = """
             with me as (
                 select id, kind, city collate "default" as city, tags
                 from recipients where id = :recipient and active
             ), visible as (
-                select %1$s
-                from me join messages m on m.segment_cities @> array[me.city]
-                where m.audience_type = 'segment' and m.status in ('SENDING', 'SENT')
-                  and %2$s and %3$s
-                union all
-                select %1$s
-                from me join messages m on m.segment_cities = '{}'
-                where m.audience_type = 'segment' and m.status in ('SENDING', 'SENT')
-                  and %2$s and %3$s
+                %5$s
                 union all
                 select %1$s
                 from me join inbox_entries e on e.recipient_id = me.id join messages m on m.id = e.message_id
@@ -76,7 +106,28 @@ class JdbcInbox implements Inbox {
                 from visible v
                 left join inbox_reads r on r.recipient_id = :recipient and r.message_id = v.id
             )
-            """.formatted(ITEM_COLUMNS, MATCHES_KIND_AND_TAGS, LIVE, MATCHES_SEGMENT);
+            """;
+
+    private static final String INBOX = inbox(BROADCASTS_BY_SEGMENT, LIVE);
+
+    private static final String INBOX_BY_ID = inbox(BROADCASTS_BY_ID, LIVE);
+
+    /** {@link #INBOX} with messages whose validity has not started yet, to tell when it changes. */
+    private static final String INBOX_AND_UPCOMING = inbox(BROADCASTS_BY_SEGMENT, LIVE_UNTIL);
+
+    private static String inbox(String broadcasts, String live) {
+        String visibleBroadcasts = broadcasts.formatted(ITEM_COLUMNS, MATCHES_KIND_AND_TAGS, live, MATCHES_SEGMENT);
+        return INBOX_TEMPLATE.formatted(ITEM_COLUMNS, MATCHES_KIND_AND_TAGS, live, MATCHES_SEGMENT, visibleBroadcasts);
+    }
+
+    /** Live broadcasts a recipient of a kind and city may see, whatever their tags and window start. */
+    private static final String LIVE_BROADCASTS = """
+            select m.id, m.segment_tags from messages m
+            where m.audience_type = 'segment' and m.status in ('SENDING', 'SENT')
+              and (m.segment_cities = '{}' or m.segment_cities @> array[cast(:city as text)])
+              and (m.segment_kinds = '{}' or cast(:kind as text) = any(m.segment_kinds))
+              and %s
+            """.formatted(LIVE_UNTIL);
 
     /** One message, if the recipient sees it: the same rule as {@link #INBOX}, by primary keys. */
     private static final String VISIBLE_FORCE_READ = """
@@ -92,21 +143,40 @@ class JdbcInbox implements Inbox {
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final Counters counters;
+    private final ApplicationEventPublisher events;
+    private final Optional<InboxCache> cache;
 
-    JdbcInbox(JdbcClient jdbc, TransactionTemplate transaction, Counters counters) {
+    JdbcInbox(
+            JdbcClient jdbc,
+            TransactionTemplate transaction,
+            Counters counters,
+            ApplicationEventPublisher events,
+            Optional<InboxCache> cache) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.counters = counters;
+        this.events = events;
+        this.cache = cache;
     }
 
     @Override
     public Page page(String recipientId, @Nullable Cursor after, int limit) {
         int size = Math.clamp(limit, 1, MAX_PAGE_SIZE);
+        String inbox = INBOX;
+        UUID[] broadcasts = null;
+        if (cache.isPresent()) {
+            Optional<List<UUID>> visible = visibleBroadcasts(recipientId, cache.get());
+            if (visible.isEmpty()) {
+                return new Page(List.of(), null);
+            }
+            inbox = INBOX_BY_ID;
+            broadcasts = visible.get().toArray(UUID[]::new);
+        }
         JdbcClient.StatementSpec statement;
         if (after == null) {
-            statement = jdbc.sql(INBOX + "select * from inbox" + ORDER);
+            statement = jdbc.sql(inbox + "select * from inbox" + ORDER);
         } else {
-            statement = jdbc.sql(INBOX + """
+            statement = jdbc.sql(inbox + """
                             select * from inbox
                             where (pinned_unread = :afterPinned and (published_at, id) < (:afterAt, :afterId))
                                or (:afterPinned and not pinned_unread)
@@ -114,6 +184,9 @@ class JdbcInbox implements Inbox {
                     .param("afterPinned", after.pinnedUnread())
                     .param("afterAt", Timestamp.from(after.publishedAt()))
                     .param("afterId", after.messageId());
+        }
+        if (broadcasts != null) {
+            statement = statement.param("broadcasts", broadcasts);
         }
         // why: one row more than the page tells whether there is a next page without another query
         List<Row> rows = statement
@@ -134,13 +207,70 @@ class JdbcInbox implements Inbox {
                         last.item().messageId()));
     }
 
+    /**
+     * The ids of the live broadcasts the recipient's kind, city and tags match, from the cache
+     * (loaded into it on a miss); empty when the recipient is unknown or inactive.
+     */
+    private Optional<List<UUID>> visibleBroadcasts(String recipientId, InboxCache cache) {
+        Optional<Profile> profile = jdbc.sql("select kind, city, tags from recipients where id = :id and active")
+                .param("id", recipientId)
+                .query((rs, row) -> new Profile(rs.getString("kind"), rs.getString("city"), tags(rs.getArray("tags"))))
+                .optional();
+        return profile.map(me -> {
+            InboxCache.Lookup<List<InboxCache.LiveBroadcast>> lookup = cache.broadcasts(me.kind(), me.city());
+            List<InboxCache.LiveBroadcast> live = lookup.value();
+            if (live == null) {
+                live = jdbc.sql(LIVE_BROADCASTS)
+                        .param("kind", me.kind())
+                        .param("city", me.city())
+                        .query((rs, row) -> new InboxCache.LiveBroadcast(
+                                rs.getObject("id", UUID.class), tags(rs.getArray("segment_tags"))))
+                        .list();
+                cache.storeBroadcasts(lookup.stamp(), me.kind(), me.city(), live);
+            }
+            return live.stream()
+                    .filter(broadcast -> broadcast.visibleTo(me.tags()))
+                    .map(InboxCache.LiveBroadcast::id)
+                    .toList();
+        });
+    }
+
+    private record Profile(String kind, String city, Set<String> tags) {}
+
+    private static Set<String> tags(java.sql.@Nullable Array array) throws SQLException {
+        return array == null ? Set.of() : Set.of((String[]) array.getArray());
+    }
+
     @Override
     public long unreadCount(String recipientId) {
-        return jdbc.sql(INBOX + "select count(*) from inbox where read_at is null")
+        if (cache.isEmpty()) {
+            return jdbc.sql(INBOX + "select count(*) from inbox where read_at is null")
+                    .param("recipient", recipientId)
+                    .query(Long.class)
+                    .single();
+        }
+        InboxCache.Lookup<Long> lookup = cache.get().unread(recipientId);
+        Long cached = lookup.value();
+        if (cached != null) {
+            return cached;
+        }
+        // why: the count also changes by the clock alone, when a message's window starts or ends;
+        // the cache keeps it only until the first such moment
+        Unread unread = jdbc.sql(INBOX_AND_UPCOMING + """
+                        select count(*) filter (where read_at is null and (valid_from is null or valid_from <= now()))
+                                   as unread,
+                               least(min(valid_from) filter (where valid_from > now()), min(valid_until))
+                                   as changes_at
+                        from inbox
+                        """)
                 .param("recipient", recipientId)
-                .query(Long.class)
+                .query((rs, row) -> new Unread(rs.getLong("unread"), instant(rs.getTimestamp("changes_at"))))
                 .single();
+        cache.get().storeUnread(lookup.stamp(), recipientId, unread.count(), unread.changesAt());
+        return unread.count();
     }
+
+    private record Unread(long count, @Nullable Instant changesAt) {}
 
     @Override
     public void markRead(String recipientId, UUID messageId) {
@@ -156,6 +286,7 @@ class JdbcInbox implements Inbox {
                     .update();
             if (changed > 0) {
                 counters.add(messageId, Counters.READ, 1);
+                events.publishEvent(InboxChanged.forRecipients(List.of(recipientId)));
             }
         });
     }
@@ -180,6 +311,9 @@ class JdbcInbox implements Inbox {
             // recipients reading the same messages lock their counter rows in the same order
             Set<UUID> messages = new TreeSet<>(newlyRead);
             messages.forEach(message -> counters.add(message, Counters.READ, 1));
+            if (!messages.isEmpty()) {
+                events.publishEvent(InboxChanged.forRecipients(List.of(recipientId)));
+            }
             return messages.size();
         });
         return marked == null ? 0 : marked;
@@ -239,6 +373,7 @@ class JdbcInbox implements Inbox {
             if (!wasRead.get()) {
                 counters.add(messageId, Counters.READ, 1);
             }
+            events.publishEvent(InboxChanged.forRecipients(List.of(recipientId)));
         });
     }
 

@@ -10,6 +10,7 @@ import dev.messagecenter.recipient.RecipientDirectory;
 import dev.messagecenter.recipient.RecipientImporter;
 import dev.messagecenter.recipient.RecipientPage;
 import dev.messagecenter.recipient.RecipientRules;
+import dev.messagecenter.recipient.RecipientsChanged;
 import dev.messagecenter.recipient.Segment;
 import dev.messagecenter.recipient.SegmentCursor;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -46,11 +48,17 @@ class RecipientController {
     private final RecipientDirectory directory;
     private final RecipientImporter importer;
     private final ReceiverTokenIssuer tokens;
+    private final ApplicationEventPublisher events;
 
-    RecipientController(RecipientDirectory directory, RecipientImporter importer, ReceiverTokenIssuer tokens) {
+    RecipientController(
+            RecipientDirectory directory,
+            RecipientImporter importer,
+            ReceiverTokenIssuer tokens,
+            ApplicationEventPublisher events) {
         this.directory = directory;
         this.importer = importer;
         this.tokens = tokens;
+        this.events = events;
     }
 
     /** The body of an upsert: everything but the id, which is in the path. */
@@ -70,6 +78,7 @@ class RecipientController {
         RecipientRules.requireId(id, "id");
         boolean created = directory.upsert(
                 RecipientRules.draft(id, body.kind(), body.city(), body.tags(), body.locale(), body.channels()));
+        events.publishEvent(RecipientsChanged.some(List.of(id)));
         Recipient stored = directory.find(id).orElseThrow();
         return created
                 ? ResponseEntity.created(URI.create("/api/v1/recipients/" + id)).body(stored)
@@ -88,6 +97,7 @@ class RecipientController {
         if (!directory.deactivate(id) && directory.find(id).isEmpty()) {
             throw ApiProblem.notFound("Recipient " + id);
         }
+        events.publishEvent(RecipientsChanged.some(List.of(id)));
         return ResponseEntity.noContent().build();
     }
 

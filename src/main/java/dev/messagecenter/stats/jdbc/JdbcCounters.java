@@ -11,7 +11,7 @@ import org.springframework.stereotype.Repository;
 
 /** Counters as rows spread over shards, so that a million readers do not queue on one row. */
 @Repository
-@ConditionalOnProperty(name = "messagecenter.counters.type", havingValue = "postgres", matchIfMissing = true)
+@ConditionalOnProperty(name = "messagecenter.redis.enabled", havingValue = "false", matchIfMissing = true)
 class JdbcCounters implements Counters {
 
     static final int SHARDS = 16;

@@ -1,9 +1,8 @@
 package dev.messagecenter.stats.redis;
 
+import dev.messagecenter.platform.redis.RedisGuard;
 import dev.messagecenter.stats.CounterTruth;
 import dev.messagecenter.stats.Counters;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -34,14 +32,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * way. So a Redis restart without persistence, or increments lost between a commit and Redis,
  * leave the figures of a finished message exact.
  *
- * <p>While Redis is unreachable, adds are dropped (debug log, metric
- * {@value #FALLBACKS}{operation}) and reads answer from the database; finished messages recounted
- * before the outage are recounted again afterwards. Thread-safe.
+ * <p>While Redis is unreachable, adds are dropped and reads answer from the database (both counted
+ * by {@link RedisGuard} as fallbacks, operations {@code counters.add} and {@code counters.totals});
+ * finished messages recounted before the outage are recounted again afterwards. Thread-safe.
  */
 public class RedisCounters implements Counters {
-
-    /** Operations that answered without Redis, by {@code operation} (add, totals). */
-    public static final String FALLBACKS = "messagecenter.redis.fallbacks";
 
     static final String SNAPSHOT = "snapshot";
     static final String RECONCILED = "reconciled";
@@ -99,37 +94,24 @@ public class RedisCounters implements Counters {
             return 1
             """, Long.class);
 
+    private final RedisGuard guard;
     private final StringRedisTemplate redis;
     private final CounterTruth truth;
-    private final RedisCountersProperties properties;
+    private final Duration reconcileInterval;
     private final Clock clock;
-    private final Counter addFallbacks;
-    private final Counter totalsFallbacks;
     /** Key of this adapter's per-transaction batch among the transaction's resources. */
     private final Object batchKey = new Object();
 
-    private volatile Instant skipUntil = Instant.MIN;
-    private volatile Instant lastFailure = Instant.MIN;
-    private volatile @Nullable String lastError;
-
-    public RedisCounters(
-            StringRedisTemplate redis,
-            CounterTruth truth,
-            RedisCountersProperties properties,
-            MeterRegistry meters,
-            Clock clock) {
-        this.redis = redis;
+    /**
+     * @param reconcileInterval a finished message's counters are recounted from the database again
+     *     when they were last recounted longer ago than this (repairs increments lost by a crash)
+     */
+    public RedisCounters(RedisGuard guard, CounterTruth truth, Duration reconcileInterval, Clock clock) {
+        this.guard = guard;
+        this.redis = guard.redis();
         this.truth = truth;
-        this.properties = properties;
+        this.reconcileInterval = reconcileInterval;
         this.clock = clock;
-        this.addFallbacks = Counter.builder(FALLBACKS)
-                .description("Counter operations that answered without Redis")
-                .tag("operation", "add")
-                .register(meters);
-        this.totalsFallbacks = Counter.builder(FALLBACKS)
-                .description("Counter operations that answered without Redis")
-                .tag("operation", "totals")
-                .register(meters);
     }
 
     @Override
@@ -153,63 +135,25 @@ public class RedisCounters implements Counters {
     @Override
     public Map<String, Long> totals(UUID messageId) {
         boolean finished = truth.finished(messageId);
-        if (skipping()) {
-            totalsFallbacks.increment();
-            return truth.recount(messageId).counters();
-        }
-        try {
-            Map<Object, Object> hash = redis.opsForHash().entries(key(messageId, "counters"));
-            if (finished && stale(hash)) {
-                return reconcile(messageId);
-            }
-            return counters(hash);
-        } catch (RuntimeException e) {
-            failed("totals", messageId, e);
-            totalsFallbacks.increment();
-            return truth.recount(messageId).counters();
-        }
-    }
-
-    /** Whether Redis answered a PING just now; the failure, when it did not. */
-    @Nullable
-    String ping() {
-        try {
-            String pong = redis.execute(connection -> connection.ping(), true);
-            if (!"PONG".equals(pong)) {
-                return "PING answered " + pong;
-            }
-            skipUntil = Instant.MIN;
-            return null;
-        } catch (RuntimeException e) {
-            return e.toString();
-        }
-    }
-
-    /** The last failure's time and cause, for the health indicator. */
-    @Nullable
-    String lastError() {
-        String error = lastError;
-        return error == null ? null : lastFailure + ": " + error;
+        return guard.call(
+                "counters.totals",
+                () -> {
+                    Map<Object, Object> hash = redis.opsForHash().entries(key(messageId, "counters"));
+                    return finished && stale(hash) ? reconcile(messageId) : counters(hash);
+                },
+                () -> truth.recount(messageId).counters());
     }
 
     /** Applies one committed transaction's increments of a message; never throws. */
     void increment(UUID messageId, long transaction, Map<String, Long> deltas) {
-        if (skipping()) {
-            addFallbacks.increment();
-            log.debug("Redis skipped after a recent failure; dropped increments of {}", messageId);
-            return;
-        }
         List<String> args = new ArrayList<>(1 + 2 * deltas.size());
         args.add(Long.toString(transaction));
         deltas.forEach((name, delta) -> {
             args.add(name);
             args.add(Long.toString(delta));
         });
-        try {
-            redis.execute(INCREMENT, keys(messageId), args.toArray());
-        } catch (RuntimeException e) {
-            failed("add", messageId, e);
-            addFallbacks.increment();
+        if (!guard.run("counters.add", () -> redis.execute(INCREMENT, keys(messageId), args.toArray()))) {
+            log.debug("Redis unreachable; dropped increments of {}", messageId);
         }
     }
 
@@ -243,20 +187,7 @@ public class RedisCounters implements Counters {
         Instant at = Instant.ofEpochMilli(Long.parseLong(reconciled.toString()));
         // why: increments this instance dropped during an outage are missing from a hash
         // recounted before it; increments lost elsewhere are repaired by the interval
-        return !at.isAfter(lastFailure)
-                || at.plus(properties.reconcileInterval()).isBefore(clock.instant());
-    }
-
-    private boolean skipping() {
-        return clock.instant().isBefore(skipUntil);
-    }
-
-    private void failed(String operation, UUID messageId, RuntimeException e) {
-        Instant now = clock.instant();
-        lastFailure = now;
-        lastError = e.toString();
-        skipUntil = now.plus(properties.retryAfter());
-        log.debug("Redis unreachable during {} of message {}; answering from the database", operation, messageId, e);
+        return !at.isAfter(guard.lastFailure()) || at.plus(reconcileInterval).isBefore(clock.instant());
     }
 
     private static Map<String, Long> counters(Map<Object, Object> hash) {
@@ -275,7 +206,7 @@ public class RedisCounters implements Counters {
     }
 
     String key(UUID messageId, String suffix) {
-        return properties.prefix() + "{" + messageId + "}:" + suffix;
+        return guard.key("{" + messageId + "}:" + suffix);
     }
 
     /** One transaction's adds, applied once it has committed. */

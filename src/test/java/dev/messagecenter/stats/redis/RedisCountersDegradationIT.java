@@ -3,6 +3,7 @@ package dev.messagecenter.stats.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.messagecenter.platform.redis.RedisGuard;
 import dev.messagecenter.testfixtures.ApiClient;
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.FakePushGateway;
@@ -12,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -82,10 +84,10 @@ class RedisCountersDegradationIT {
         registry.add("messagecenter.security.admin-key", () -> ADMIN_KEY);
         registry.add("messagecenter.push.base-url", GATEWAY::baseUrl);
         registry.add("messagecenter.coordinator.poll-interval", () -> "50ms");
-        registry.add("messagecenter.counters.type", () -> "redis");
-        registry.add("messagecenter.counters.redis.url", () -> "redis://127.0.0.1:" + REDIS_PORT);
-        registry.add("messagecenter.counters.redis.prefix", () -> "mc-degraded:");
-        registry.add("messagecenter.counters.redis.retry-after", () -> "200ms");
+        registry.add("messagecenter.redis.enabled", () -> "true");
+        registry.add("messagecenter.redis.url", () -> "redis://127.0.0.1:" + REDIS_PORT);
+        registry.add("messagecenter.redis.prefix", () -> "mc-degraded:");
+        registry.add("messagecenter.redis.retry-after", () -> "200ms");
     }
 
     @AfterAll
@@ -133,11 +135,39 @@ class RedisCountersDegradationIT {
                 .asString();
         assertThat(api.postJson("/api/v1/inbox/" + id + "/ack", token, "").status())
                 .isEqualTo(204);
+        // why: the inbox and idempotency keys answer from PostgreSQL while their Redis caches are away
+        Response page = api.get("/api/v1/inbox", token);
+        assertThat(page.status()).as("%s", page).isEqualTo(200);
+        assertThat(page.json().path("items").get(0).path("messageId").asString())
+                .isEqualTo(id);
+        assertThat(api.get("/api/v1/inbox/unread-count", token)
+                        .json()
+                        .path("unread")
+                        .asLong())
+                .isZero();
+        String key = "degraded-" + UUID.randomUUID();
+        String repeated = """
+                {"title":"Repeat","body":"b","audience":{"recipients":["%s-r1"]},"channels":["INBOX"]}""".formatted(city);
+        Response original = api.send(
+                "POST", "/api/v1/messages", ADMIN_KEY, "application/json", repeated, Map.of("Idempotency-Key", key));
+        Response replayed = api.send(
+                "POST", "/api/v1/messages", ADMIN_KEY, "application/json", repeated, Map.of("Idempotency-Key", key));
+        assertThat(original.status()).as("%s", original).isEqualTo(201);
+        assertThat(replayed.status()).as("%s", replayed).isEqualTo(200);
+        assertThat(replayed.json().path("id").asString())
+                .isEqualTo(original.json().path("id").asString());
+        assertThat(meters.counter(RedisGuard.FALLBACKS, "operation", "inbox.unread")
+                        .count())
+                .isPositive();
+        assertThat(meters.counter(RedisGuard.FALLBACKS, "operation", "idempotency.find")
+                        .count())
+                .isPositive();
 
         assertExactStats(api, id, 1);
-        assertThat(meters.counter(RedisCounters.FALLBACKS, "operation", "add").count())
+        assertThat(meters.counter(RedisGuard.FALLBACKS, "operation", "counters.add")
+                        .count())
                 .isPositive();
-        assertThat(meters.counter(RedisCounters.FALLBACKS, "operation", "totals")
+        assertThat(meters.counter(RedisGuard.FALLBACKS, "operation", "counters.totals")
                         .count())
                 .isPositive();
 
@@ -148,15 +178,15 @@ class RedisCountersDegradationIT {
                                 .path("status")
                                 .asString())
                         .isEqualTo("UP"));
-        double totalsFallbacks =
-                meters.counter(RedisCounters.FALLBACKS, "operation", "totals").count();
+        double totalsFallbacks = meters.counter(RedisGuard.FALLBACKS, "operation", "counters.totals")
+                .count();
 
         assertExactStats(api, id, 1);
         StringRedisTemplate redis = new StringRedisTemplate(redisConnections);
         String hash = counters.key(UUID.fromString(id), "counters");
         assertThat(redis.opsForHash().get(hash, RedisCounters.RECONCILED)).isNotNull();
         assertThat(redis.opsForHash().get(hash, "delivered.PUSH")).isEqualTo("28");
-        assertThat(meters.counter(RedisCounters.FALLBACKS, "operation", "totals")
+        assertThat(meters.counter(RedisGuard.FALLBACKS, "operation", "counters.totals")
                         .count())
                 .isEqualTo(totalsFallbacks);
 

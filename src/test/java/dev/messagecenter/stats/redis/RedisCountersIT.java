@@ -3,6 +3,9 @@ package dev.messagecenter.stats.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.messagecenter.platform.redis.RedisConfiguration;
+import dev.messagecenter.platform.redis.RedisGuard;
+import dev.messagecenter.platform.redis.RedisProperties;
 import dev.messagecenter.stats.CounterTruth;
 import dev.messagecenter.stats.Counters;
 import dev.messagecenter.stats.CountersContract;
@@ -47,14 +50,14 @@ class RedisCountersIT extends CountersContract {
     static void redisAndDatabase() {
         RequiredServices.Endpoint endpoint = RequiredServices.redis();
         database = TestDatabase.fresh();
-        RedisCountersProperties properties = new RedisCountersProperties(
+        RedisProperties properties = new RedisProperties(
+                true,
                 "redis://" + endpoint.host() + ":" + endpoint.port(),
                 PREFIX,
                 Duration.ofMillis(500),
                 Duration.ofMillis(500),
-                Duration.ofMinutes(10),
                 Duration.ofSeconds(1));
-        connections = RedisCountersConfiguration.connectionFactory(properties);
+        connections = RedisConfiguration.connectionFactory(properties);
         connections.afterPropertiesSet();
         connections.start();
         redis = new StringRedisTemplate(connections);
@@ -78,7 +81,8 @@ class RedisCountersIT extends CountersContract {
                 return jdbcTruth.currentTransaction();
             }
         };
-        counters = new RedisCounters(redis, truth, properties, new SimpleMeterRegistry(), Clock.systemUTC());
+        RedisGuard guard = new RedisGuard(redis, properties, new SimpleMeterRegistry(), Clock.systemUTC());
+        counters = new RedisCounters(guard, truth, Duration.ofMinutes(10), Clock.systemUTC());
     }
 
     @AfterAll
