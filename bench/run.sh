@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The Message Center benchmark, embedded default mode: builds the jar and the harness (one build),
-# then runs the harness. Options: see bench/README.md or `bench/run.sh --help`.
+# The Message Center benchmark: builds the jar and the harness (one build), then runs the harness.
+# Options: see bench/README.md or `bench/run.sh --help`.
 #   bench/run.sh                                   # everything, 1,000,000 recipients, 3 runs
+#   bench/run.sh --mode distributed                # the same on local PostgreSQL, RabbitMQ, Redis
 #   bench/run.sh --scenario inbox,search --runs 1 --recipients 100000
 set -euo pipefail
 cd "$(dirname "$0")/.."

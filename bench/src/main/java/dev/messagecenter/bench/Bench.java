@@ -15,8 +15,9 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * The benchmark harness of the embedded default mode. Each run starts the packaged service jar as
- * its own process ({@code -Xmx512m}, GC log) over a fresh data directory, with the fake push
+ * The benchmark harness. Each run starts the packaged service jar as its own process ({@code
+ * -Xmx512m}, GC log) over a fresh data directory, on its embedded PostgreSQL or, with {@code --mode
+ * distributed}, on the machine's PostgreSQL, RabbitMQ and Redis, with the fake push
  * gateway in this JVM, and drives the scenarios from virtual-thread HTTP clients. See
  * {@code bench/README.md}.
  */
@@ -66,11 +67,38 @@ public final class Bench {
         String stem = LocalDate.now() + "-" + options.modeName() + "-run" + run;
         Path gcLog = options.out().toAbsolutePath().resolve(stem + "-gc.log");
         Files.deleteIfExists(gcLog);
-        int databasePort = freePort();
-        List<String> jvmArgs = new ArrayList<>(List.of(
-                "-Xmx" + options.serviceHeap(),
-                "-Xlog:gc:file=" + gcLog + ":timemillis",
-                "-Dmessagecenter.database.embedded.port=" + databasePort));
+        List<String> jvmArgs = new ArrayList<>(
+                List.of("-Xmx" + options.serviceHeap(), "-Xlog:gc:file=" + gcLog + ":timemillis"));
+        DistributedServers servers = null;
+        String jdbcUrl;
+        if (options.mode() == BenchOptions.Mode.DISTRIBUTED) {
+            servers = DistributedServers.create(options, run);
+            jvmArgs.addAll(servers.serviceArguments());
+            jdbcUrl = servers.jdbcUrl();
+        } else {
+            int databasePort = freePort();
+            jvmArgs.add("-Dmessagecenter.database.embedded.port=" + databasePort);
+            jdbcUrl = "jdbc:postgresql://localhost:" + databasePort + "/postgres";
+        }
+        try {
+            runService(options, report, run, dataDir, stem, gcLog, jvmArgs, jdbcUrl);
+        } finally {
+            if (servers != null) {
+                servers.close();
+            }
+        }
+    }
+
+    private static void runService(
+            BenchOptions options,
+            Report report,
+            int run,
+            Path dataDir,
+            String stem,
+            Path gcLog,
+            List<String> jvmArgs,
+            String jdbcUrl)
+            throws Exception {
         if (options.jfr()) {
             Path jfr = options.out().toAbsolutePath().resolve(stem + ".jfr");
             jvmArgs.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
@@ -84,12 +112,12 @@ public final class Bench {
                     Http http = new Http(service.port(), ServiceProcess.ADMIN_KEY)) {
                 report.detail(run, "serviceLog", service.log().toString());
                 report.detail(run, "gcLog", gcLog.toString());
-                report.detail(run, "jdbcUrl", "jdbc:postgresql://localhost:" + databasePort + "/postgres");
+                report.detail(run, "jdbcUrl", jdbcUrl);
                 Target target = new Target(
                         http,
                         gateway,
                         new Population(options.recipients()),
-                        "jdbc:postgresql://localhost:" + databasePort + "/postgres",
+                        jdbcUrl,
                         options,
                         report,
                         run,

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The harness's command line. Sizes and durations default to the product owner's benchmark; the
- * smoke test shrinks them. {@code --mode distributed} is reserved: only {@code embedded} runs.
+ * smoke test shrinks them. {@code --mode embedded} runs the service on its embedded PostgreSQL;
+ * {@code --mode distributed} on the machine's own PostgreSQL, RabbitMQ and Redis.
  */
 record BenchOptions(
         Set<Scenario> scenarios,
@@ -29,7 +30,10 @@ record BenchOptions(
         Duration referenceDuration,
         int searchMessages,
         int searchRequests,
-        int searchClients) {
+        int searchClients,
+        String postgres,
+        String rabbit,
+        String redisUrl) {
 
     enum Scenario {
         IMPORT,
@@ -49,7 +53,12 @@ record BenchOptions(
               --scenario all|import|broadcast|direct|inbox|search   comma list, default all
               --recipients N          recipients imported (default 1000000)
               --runs N                fresh service + data directory per run (default 3)
-              --mode embedded         the only mode implemented; 'distributed' is reserved
+              --mode embedded|distributed   embedded PostgreSQL (default), or the machine's
+                                      PostgreSQL + RabbitMQ + Redis (a database, queue and key
+                                      prefix per run, removed afterwards)
+              --postgres HOST:PORT    distributed: PostgreSQL, user postgres, trust (default 127.0.0.1:5432)
+              --rabbit HOST:PORT      distributed: RabbitMQ, guest/guest (default 127.0.0.1:5672)
+              --redis URL             distributed: Redis (default redis://127.0.0.1:6379)
               --out DIR               results directory (default bench/results)
               --data-dir DIR          service data directories (default target/bench-data)
               --service-heap SIZE     service -Xmx (default 512m)
@@ -87,6 +96,9 @@ record BenchOptions(
         int searchMessages = 1_000_000;
         int searchRequests = 2000;
         int searchClients = 2;
+        String postgres = "127.0.0.1:5432";
+        String rabbit = "127.0.0.1:5672";
+        String redisUrl = "redis://127.0.0.1:6379";
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--jfr")) {
@@ -119,12 +131,11 @@ record BenchOptions(
                 case "--search-messages" -> searchMessages = positive(option, value);
                 case "--search-requests" -> searchRequests = positive(option, value);
                 case "--search-clients" -> searchClients = positive(option, value);
+                case "--postgres" -> postgres = value;
+                case "--rabbit" -> rabbit = value;
+                case "--redis" -> redisUrl = value;
                 default -> throw new IllegalArgumentException("Unknown option " + option);
             }
-        }
-        if (mode == Mode.DISTRIBUTED) {
-            throw new IllegalArgumentException(
-                    "--mode distributed is not implemented yet: the harness runs the embedded default only");
         }
         return new BenchOptions(
                 scenarios,
@@ -145,7 +156,10 @@ record BenchOptions(
                 referenceDuration,
                 searchMessages,
                 searchRequests,
-                searchClients);
+                searchClients,
+                hostAndPort(postgres),
+                hostAndPort(rabbit),
+                redisUrl);
     }
 
     boolean has(Scenario scenario) {
@@ -160,6 +174,28 @@ record BenchOptions(
     /** The direct latency is measured while a broadcast runs, so the broadcast runs for it too. */
     boolean needsBroadcast() {
         return has(Scenario.BROADCAST) || has(Scenario.DIRECT);
+    }
+
+    /** {@code jdbc:postgresql://host:port/}, to which a database name is appended. */
+    String postgresUrl() {
+        return "jdbc:postgresql://" + postgres + "/";
+    }
+
+    String rabbitHost() {
+        return rabbit.substring(0, rabbit.lastIndexOf(':'));
+    }
+
+    int rabbitPort() {
+        return Integer.parseInt(rabbit.substring(rabbit.lastIndexOf(':') + 1));
+    }
+
+    private static String hostAndPort(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(value + " is not HOST:PORT");
+        }
+        positive(value, value.substring(colon + 1));
+        return value;
     }
 
     String modeName() {
