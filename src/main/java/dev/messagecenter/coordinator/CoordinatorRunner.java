@@ -3,6 +3,7 @@ package dev.messagecenter.coordinator;
 import dev.messagecenter.message.Lane;
 import dev.messagecenter.message.MessageRevoked;
 import dev.messagecenter.message.MessageScheduled;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
@@ -102,6 +104,21 @@ class CoordinatorRunner implements SmartLifecycle {
     @TransactionalEventListener(fallbackExecution = true)
     void scheduled(MessageScheduled event) {
         planWakeups.get(event.lane()).release();
+    }
+
+    /**
+     * A direct message to a short list that is due now is planned in the transaction that accepts
+     * (or sends) it, so that its packages are waiting for the workers the moment it commits.
+     */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void planShortDirectListAtOnce(MessageScheduled event) {
+        CoordinatorProperties properties = support.properties();
+        if (running
+                && properties.enabled()
+                && event.lane() == Lane.DIRECT
+                && !event.sendAt().isAfter(Instant.now())) {
+            planner.planWithin(event.messageId(), properties.pageSize());
+        }
     }
 
     @EventListener
