@@ -108,7 +108,8 @@ class CoordinatorRunner implements SmartLifecycle {
 
     /**
      * A direct message to a short list that is due now is planned in the transaction that accepts
-     * (or sends) it, so that its packages are waiting for the workers the moment it commits.
+     * (or sends) it, and its inbox packages are delivered there too: it is in the inbox the moment
+     * it commits, and its push packages are waiting for the workers.
      */
     @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
     void planShortDirectListAtOnce(MessageScheduled event) {
@@ -117,7 +118,9 @@ class CoordinatorRunner implements SmartLifecycle {
                 && properties.enabled()
                 && event.lane() == Lane.DIRECT
                 && !event.sendAt().isAfter(Instant.now())) {
-            planner.planWithin(event.messageId(), properties.pageSize());
+            if (planner.planWithin(event.messageId(), properties.pageSize())) {
+                worker.deliverWithin(event.messageId());
+            }
         }
     }
 

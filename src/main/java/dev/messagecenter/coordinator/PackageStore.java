@@ -3,6 +3,7 @@ package dev.messagecenter.coordinator;
 import dev.messagecenter.delivery.DeliveryPackage;
 import dev.messagecenter.message.Lane;
 import dev.messagecenter.message.MessageStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,9 @@ public interface PackageStore {
 
     /** The package's work and its message's status, if the package exists. */
     Optional<Work> work(long packageId, int attempt);
+
+    /** Claims one pending, due package by id for a worker: dispatched, next attempt, under a lease. */
+    Optional<PackageQueue.ClaimedPackage> claim(long packageId, Duration lease);
 
     record Work(DeliveryPackage delivery, PackageState state, MessageStatus messageStatus, Instant firstAttemptAt) {}
 

@@ -93,7 +93,7 @@ class MessageFlowIT extends ServiceIT {
     }
 
     @Test
-    void aShortDueDirectListIsPlannedInTheTransactionThatAcceptsIt() {
+    void aShortDueDirectListIsPlannedAndPutInTheInboxByTheTransactionThatAcceptsIt() {
         String city = unique("at-once");
         rider(city + "-1", city, city + "-t1");
         StringBuilder longList = new StringBuilder("\"" + city + "-1\"");
@@ -108,17 +108,28 @@ class MessageFlowIT extends ServiceIT {
         awaitStatus(longId, "SENT");
 
         // why: now() is a transaction's start, so equal creation times mean one transaction
-        assertThat(packagesCreatedWithTheMessage(shortId)).containsExactly(true, true);
-        assertThat(packagesCreatedWithTheMessage(longId)).isNotEmpty().doesNotContain(true);
+        assertThat(packagesWrittenWithTheMessage(shortId, "created_at"))
+                .containsExactlyInAnyOrder("INBOX true", "PUSH true");
+        // why: the inbox package was delivered and closed in that transaction, the push one by a worker
+        assertThat(packagesWrittenWithTheMessage(shortId, "updated_at"))
+                .containsExactlyInAnyOrder("INBOX true", "PUSH false");
+        assertThat(packagesWrittenWithTheMessage(longId, "created_at")).containsExactly("INBOX false");
+        assertThat(api.get("/api/v1/messages/" + shortId + "/stats", ADMIN_KEY)
+                        .json()
+                        .path("delivered")
+                        .path("INBOX")
+                        .asLong())
+                .isEqualTo(1);
     }
 
-    private List<Boolean> packagesCreatedWithTheMessage(String messageId) {
+    /** Per package, its channel and whether {@code column} holds the message's transaction time. */
+    private List<String> packagesWrittenWithTheMessage(String messageId, String column) {
         return jdbc.sql("""
-                        select p.created_at = m.created_at from packages p join messages m on m.id = p.message_id
-                        where m.id = :id order by p.id
-                        """)
+                        select p.channel || ' ' || (p.%s = m.created_at) from packages p
+                        join messages m on m.id = p.message_id where m.id = :id order by p.id
+                        """.formatted(column))
                 .param("id", UUID.fromString(messageId))
-                .query(Boolean.class)
+                .query(String.class)
                 .list();
     }
 

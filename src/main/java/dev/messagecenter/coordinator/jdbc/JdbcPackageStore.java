@@ -1,6 +1,7 @@
 package dev.messagecenter.coordinator.jdbc;
 
 import dev.messagecenter.coordinator.DeliveryPackageRecord;
+import dev.messagecenter.coordinator.PackageQueue;
 import dev.messagecenter.coordinator.PackageState;
 import dev.messagecenter.coordinator.PackageStore;
 import dev.messagecenter.delivery.DeliveryPackage;
@@ -9,6 +10,7 @@ import dev.messagecenter.message.MessageStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -136,6 +138,21 @@ class JdbcPackageStore implements PackageStore {
                         update packages set state = 'canceled', updated_at = now()
                         where message_id = :message and state = 'pending'
                         """).param("message", messageId).update();
+    }
+
+    @Override
+    public Optional<PackageQueue.ClaimedPackage> claim(long packageId, Duration lease) {
+        return jdbc.sql("""
+                        update packages set state = 'dispatched', attempts = attempts + 1,
+                            lease_until = now() + cast(:lease as interval),
+                            first_attempt_at = coalesce(first_attempt_at, now()), updated_at = now()
+                        where id = :id and state = 'pending' and next_attempt_at <= now()
+                        returning id, attempts
+                        """)
+                .param("id", packageId)
+                .param("lease", lease.toMillis() + " milliseconds")
+                .query((rs, row) -> new PackageQueue.ClaimedPackage(rs.getLong("id"), rs.getInt("attempts")))
+                .optional();
     }
 
     @Override

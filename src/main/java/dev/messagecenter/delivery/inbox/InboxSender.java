@@ -38,6 +38,11 @@ class InboxSender implements ChannelSender {
     }
 
     @Override
+    public boolean deliversWithinTransaction() {
+        return true;
+    }
+
+    @Override
     public DeliveryResult deliver(DeliveryPackage work) {
         String[] recipients = work.recipients().toArray(String[]::new);
         Long present = transaction.execute(status -> {
