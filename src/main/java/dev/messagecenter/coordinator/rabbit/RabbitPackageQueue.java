@@ -56,7 +56,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * acked and dropped: the relay publishes the package again whenever it becomes pending. A consumer
  * that throws releases the package to pending (the relay re-publishes it); a claim the database
  * could not run goes through the lane's retry queue ({@code retry-delay}); an unreadable message
- * is rejected to the dead-letter queue.
+ * is rejected to the dead-letter queue. {@link #stop()} lets each consumer finish the package in
+ * hand and hands the prefetched messages back to the broker.
  *
  * <p><b>Broker unreachable.</b> Nothing is lost and nothing waits in memory: the packages stay
  * pending in PostgreSQL. The relay logs the outage once, retries with a backoff of at most
@@ -138,6 +139,12 @@ public final class RabbitPackageQueue implements PackageQueue {
         container.setMissingQueuesFatal(false);
         // why: stop() lets packages in hand finish, as long as a lease would let them
         container.setShutdownTimeout(coordinator.packageLease().toMillis());
+        // why: by default a stopping container first works through every prefetched message; that
+        // outlasts the shutdown timeout, which then interrupts pushes in flight, and a push the
+        // gateway took but whose answer was cut off is sent again (a rolling restart repeated
+        // 200 pushes, DistributedFaultsIT). Stop after the package in hand; the broker hands the
+        // prefetched ones to other instances
+        container.setForceStop(true);
         container.setBeanName("packages-" + lane.id());
         container.setMessageListener(
                 (ChannelAwareMessageListener) (message, channel) -> deliver(lane, message, channel, consumer));
@@ -178,7 +185,16 @@ public final class RabbitPackageQueue implements PackageQueue {
                 release(lane, claimed.get());
             }
         }
-        channel.basicAck(tag, false);
+        try {
+            channel.basicAck(tag, false);
+        } catch (IOException | RuntimeException e) {
+            // why: the channel closed while the package was worked; its outcome is committed, so the
+            // copy the broker hands out again is dropped unless the package is due again by then
+            log.info(
+                    "Package {} is recorded but its message could not be acked ({}); the broker delivers it again",
+                    packageId.getAsLong(),
+                    e.toString());
+        }
     }
 
     private void retryLater(Lane lane, long packageId, Channel channel, long tag) throws IOException {
