@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar over {@code dataDir} and returns once it reports ready. */
     public static ServiceProcess start(String name, Path dataDir, String... jvmArgs) {
+        return start(name, dataDir, Map.of(), jvmArgs);
+    }
+
+    /**
+     * As {@link #start(String, Path, String...)}, with {@code MC_*} environment variables for the
+     * service, as an operator sets them ({@code ops/distributed.env}).
+     */
+    public static ServiceProcess start(String name, Path dataDir, Map<String, String> environment, String... jvmArgs) {
         try {
             Files.createDirectories(dataDir);
             Path jar = jar();
@@ -82,6 +91,7 @@ public final class ServiceProcess implements AutoCloseable {
             builder.environment().keySet().removeIf(key -> key.startsWith("MC_"));
             builder.environment().put("MC_DATA_DIR", dataDir.toAbsolutePath().toString());
             builder.environment().put("MC_ADMIN_KEY", ADMIN_KEY);
+            builder.environment().putAll(environment);
             String header = "# " + String.join(" ", command) + System.lineSeparator();
             Files.writeString(log, header, StandardCharsets.UTF_8);
             ServiceProcess service = new ServiceProcess(name, dataDir, log, header.length(), port, builder.start());
@@ -158,6 +168,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The operating system's id of the service's JVM, as it names itself in leases. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

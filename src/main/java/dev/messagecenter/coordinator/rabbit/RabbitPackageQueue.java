@@ -4,12 +4,14 @@ import com.rabbitmq.client.Channel;
 import dev.messagecenter.coordinator.CoordinatorProperties;
 import dev.messagecenter.coordinator.PackageQueue;
 import dev.messagecenter.message.Lane;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
@@ -53,9 +56,25 @@ import org.springframework.transaction.support.TransactionTemplate;
  * acked and dropped: the relay publishes the package again whenever it becomes pending. A consumer
  * that throws releases the package to pending (the relay re-publishes it); a claim the database
  * could not run goes through the lane's retry queue ({@code retry-delay}); an unreadable message
- * is rejected to the dead-letter queue.
+ * is rejected to the dead-letter queue. {@link #stop()} lets each consumer finish the package in
+ * hand and hands the prefetched messages back to the broker.
+ *
+ * <p><b>Broker unreachable.</b> Nothing is lost and nothing waits in memory: the packages stay
+ * pending in PostgreSQL. The relay logs the outage once, retries with a backoff of at most
+ * {@value #MAX_RECONNECT_BACKOFF_SECONDS} s, and logs the recovery; the listener containers
+ * reconnect by themselves (every 5 s). Metrics: {@value #RELAYED}{lane,outcome} counts packages
+ * published, confirmed, nacked, returned (unroutable), unconfirmed (no confirm in time) and failed
+ * (publish refused: broker unreachable); {@value #RELEASED}{lane,reason} counts packages made
+ * pending again (lease-expired, worker-failed).
  */
 public final class RabbitPackageQueue implements PackageQueue {
+
+    /** Packages the relay handled, by {@code lane} and {@code outcome}. */
+    public static final String RELAYED = "messagecenter.rabbit.relay";
+    /** Packages returned to pending for the relay to publish again, by {@code lane} and {@code reason}. */
+    public static final String RELEASED = "messagecenter.rabbit.released";
+
+    static final long MAX_RECONNECT_BACKOFF_SECONDS = 5;
 
     private static final Logger log = LoggerFactory.getLogger(RabbitPackageQueue.class);
     private static final Pattern BODY = Pattern.compile("\\{\"packageId\":(\\d{1,19}),\"lane\":\"([a-z]+)\"}");
@@ -71,6 +90,7 @@ public final class RabbitPackageQueue implements PackageQueue {
     private final Map<Lane, Semaphore> inFlight = new EnumMap<>(Lane.class);
     private final Map<Lane, Thread> relays = new EnumMap<>(Lane.class);
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
+    private final MeterRegistry meters;
     private volatile boolean running = true;
 
     public RabbitPackageQueue(
@@ -79,13 +99,15 @@ public final class RabbitPackageQueue implements PackageQueue {
             JdbcClient jdbc,
             TransactionTemplate transaction,
             CoordinatorProperties coordinator,
-            RabbitQueueProperties properties) {
+            RabbitQueueProperties properties,
+            MeterRegistry meters) {
         this.topology = topology;
         this.template = template;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.coordinator = coordinator;
         this.properties = properties;
+        this.meters = meters;
         for (Lane lane : Lane.values()) {
             wakeups.put(lane, new Semaphore(0));
             inFlight.put(lane, new Semaphore(properties.maxInFlight()));
@@ -112,8 +134,17 @@ public final class RabbitPackageQueue implements PackageQueue {
         container.setPrefetchCount(properties.prefetch());
         container.setConcurrentConsumers(Math.max(1, workers));
         container.setDefaultRequeueRejected(false);
+        // why: with the broker down or just restarted, the queue may not be declared yet; the
+        // consumers keep retrying instead of stopping for good
+        container.setMissingQueuesFatal(false);
         // why: stop() lets packages in hand finish, as long as a lease would let them
         container.setShutdownTimeout(coordinator.packageLease().toMillis());
+        // why: by default a stopping container first works through every prefetched message; that
+        // outlasts the shutdown timeout, which then interrupts pushes in flight, and a push the
+        // gateway took but whose answer was cut off is sent again (a rolling restart repeated
+        // 200 pushes, DistributedFaultsIT). Stop after the package in hand; the broker hands the
+        // prefetched ones to other instances
+        container.setForceStop(true);
         container.setBeanName("packages-" + lane.id());
         container.setMessageListener(
                 (ChannelAwareMessageListener) (message, channel) -> deliver(lane, message, channel, consumer));
@@ -151,10 +182,19 @@ public final class RabbitPackageQueue implements PackageQueue {
                 consumer.accept(claimed.get());
             } catch (RuntimeException e) {
                 log.warn("Package {} failed in its consumer; releasing it", packageId.getAsLong(), e);
-                release(claimed.get());
+                release(lane, claimed.get());
             }
         }
-        channel.basicAck(tag, false);
+        try {
+            channel.basicAck(tag, false);
+        } catch (IOException | RuntimeException e) {
+            // why: the channel closed while the package was worked; its outcome is committed, so the
+            // copy the broker hands out again is dropped unless the package is due again by then
+            log.info(
+                    "Package {} is recorded but its message could not be acked ({}); the broker delivers it again",
+                    packageId.getAsLong(),
+                    e.toString());
+        }
     }
 
     private void retryLater(Lane lane, long packageId, Channel channel, long tag) throws IOException {
@@ -184,15 +224,16 @@ public final class RabbitPackageQueue implements PackageQueue {
                 .optional();
     }
 
-    private void release(ClaimedPackage claimed) {
+    private void release(Lane lane, ClaimedPackage claimed) {
         try {
-            jdbc.sql("""
+            int released = jdbc.sql("""
                             update packages set state = 'pending', lease_until = null, updated_at = now()
                             where id = :id and attempts = :attempt and state = 'dispatched'
                             """)
                     .param("id", claimed.packageId())
                     .param("attempt", claimed.attempt())
                     .update();
+            released(lane, "worker-failed", released);
         } catch (RuntimeException e) {
             // why: the lease sweep hands the package out again when the database answers
             log.warn("Could not release package {}; its lease will", claimed.packageId(), e);
@@ -213,8 +254,10 @@ public final class RabbitPackageQueue implements PackageQueue {
 
     private void relayLoop(Lane lane) {
         Duration idle = coordinator.pollInterval();
+        Duration backoff = idle;
         Instant nextSweep = Instant.EPOCH;
         Instant nextStaleCheck = Instant.now().plus(properties.republishAfter());
+        @Nullable String outage = null;
         while (running) {
             try {
                 Instant now = Instant.now();
@@ -222,15 +265,36 @@ public final class RabbitPackageQueue implements PackageQueue {
                     nextSweep = now.plus(SWEEP_INTERVAL);
                     sweepExpiredLeases(lane);
                 }
+                Round round;
                 if (!now.isBefore(nextStaleCheck)) {
                     nextStaleCheck = now.plus(properties.republishAfter().dividedBy(2));
-                    int republished;
                     do {
-                        republished = relay(lane, true);
-                    } while (running && republished == properties.relayBatch());
+                        round = relay(lane, true);
+                    } while (running && round.brokerError() == null && round.queued() == properties.relayBatch());
                 }
-                int relayed = relay(lane, false);
-                if (relayed < properties.relayBatch()) {
+                round = relay(lane, false);
+                if (round.brokerError() != null) {
+                    if (outage == null) {
+                        log.warn(
+                                "RabbitMQ is unreachable ({}); packages of lane {} stay pending in PostgreSQL and"
+                                        + " the relay retries, backing off to {} s",
+                                round.brokerError(),
+                                lane.id(),
+                                MAX_RECONNECT_BACKOFF_SECONDS);
+                    }
+                    outage = round.brokerError();
+                    wakeups.get(lane).tryAcquire(backoff.toMillis(), TimeUnit.MILLISECONDS);
+                    // why: a broker that stays down costs one connection attempt per lane every few
+                    // seconds, not one per poll interval
+                    backoff = min(backoff.multipliedBy(2), Duration.ofSeconds(MAX_RECONNECT_BACKOFF_SECONDS));
+                    continue;
+                }
+                if (outage != null && round.published() > 0) {
+                    log.info("RabbitMQ answers again; relaying the pending packages of lane {}", lane.id());
+                    outage = null;
+                    backoff = idle;
+                }
+                if (round.queued() < properties.relayBatch()) {
                     wakeups.get(lane).tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
@@ -248,13 +312,17 @@ public final class RabbitPackageQueue implements PackageQueue {
         }
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     /**
-     * Publishes one batch of the lane's pending, due packages and marks the confirmed ones queued;
-     * returns how many it took. The rows stay locked until the marks commit, so relays of other
-     * instances skip them and a consumer's claim waits for the mark.
+     * Publishes one batch of the lane's pending, due packages and marks the confirmed ones queued.
+     * The rows stay locked until the marks commit, so relays of other instances skip them and a
+     * consumer's claim waits for the mark.
      */
-    int relay(Lane lane, boolean stale) {
-        Integer taken = transaction.execute(status -> {
+    Round relay(Lane lane, boolean stale) {
+        Round round = transaction.execute(status -> {
             List<Candidate> candidates = jdbc.sql("""
                             select id from packages
                             where lane = :lane and state = 'pending' and next_attempt_at <= now()
@@ -269,10 +337,11 @@ public final class RabbitPackageQueue implements PackageQueue {
                     .query((rs, row) -> new Candidate(rs.getLong("id")))
                     .list();
             if (candidates.isEmpty()) {
-                return 0;
+                return Round.NOTHING;
             }
             List<CorrelationData> confirms = new ArrayList<>(candidates.size());
             Semaphore permits = inFlight.get(lane);
+            String brokerError = null;
             for (Candidate candidate : candidates) {
                 try {
                     if (!permits.tryAcquire(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -285,38 +354,58 @@ public final class RabbitPackageQueue implements PackageQueue {
                 CorrelationData confirm;
                 try {
                     confirm = publish(topology.routingKey(lane), lane, candidate.id(), null);
-                } catch (RuntimeException e) {
+                } catch (AmqpException e) {
                     permits.release();
-                    log.warn("Could not publish packages of lane {}; they stay pending", lane.id(), e);
+                    count(lane, "failed", 1);
+                    brokerError = e.toString();
+                    log.debug("Could not publish packages of lane {}; they stay pending", lane.id(), e);
                     break;
                 }
                 confirm.getFuture().whenComplete((result, failure) -> permits.release());
                 confirms.add(confirm);
             }
+            count(lane, "published", confirms.size());
             Instant deadline = Instant.now().plus(properties.confirmTimeout());
             List<Long> queued = new ArrayList<>(confirms.size());
+            Map<String, Integer> outcomes = new HashMap<>();
             for (int i = 0; i < confirms.size(); i++) {
                 Duration left = Duration.between(Instant.now(), deadline);
-                if (confirmed(confirms.get(i), left.isNegative() ? Duration.ZERO : left)) {
+                String outcome = outcome(confirms.get(i), left.isNegative() ? Duration.ZERO : left);
+                outcomes.merge(outcome, 1, Integer::sum);
+                if (outcome.equals("confirmed")) {
                     queued.add(candidates.get(i).id());
                 }
             }
+            outcomes.forEach((outcome, n) -> count(lane, outcome, n));
             if (!queued.isEmpty()) {
                 jdbc.sql("""
                                 update packages set queued_version = updated_at, queued_at = now()
                                 where id = any(:ids) and state = 'pending'
                                 """).param("ids", queued.toArray(Long[]::new)).update();
             }
-            if (queued.size() < candidates.size()) {
+            if (queued.size() < confirms.size()) {
                 log.warn(
-                        "{} of {} packages of lane {} were not confirmed by the broker; they stay pending",
-                        candidates.size() - queued.size(),
-                        candidates.size(),
-                        lane.id());
+                        "{} of {} packages of lane {} were not confirmed by the broker ({}); they stay pending",
+                        confirms.size() - queued.size(),
+                        confirms.size(),
+                        lane.id(),
+                        outcomes);
             }
-            return candidates.size();
+            return new Round(confirms.size(), queued.size(), brokerError);
         });
-        return taken == null ? 0 : taken;
+        return round == null ? Round.NOTHING : round;
+    }
+
+    private void count(Lane lane, String outcome, int packages) {
+        if (packages > 0) {
+            meters.counter(RELAYED, "lane", lane.id(), "outcome", outcome).increment(packages);
+        }
+    }
+
+    private void released(Lane lane, String reason, int packages) {
+        if (packages > 0) {
+            meters.counter(RELEASED, "lane", lane.id(), "reason", reason).increment(packages);
+        }
     }
 
     private CorrelationData publish(String routingKey, Lane lane, long packageId, @Nullable String expiration) {
@@ -333,16 +422,24 @@ public final class RabbitPackageQueue implements PackageQueue {
     }
 
     private static boolean confirmed(CorrelationData confirm, Duration wait) {
+        return outcome(confirm, wait).equals("confirmed");
+    }
+
+    /** What became of a published package: confirmed, nacked, returned or unconfirmed. */
+    private static String outcome(CorrelationData confirm, Duration wait) {
         try {
             CorrelationData.Confirm result =
                     confirm.getFuture().get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+            if (!result.ack()) {
+                return "nacked";
+            }
             // why: an unroutable message is acked by the broker but returned to us: it reached no queue
-            return result.ack() && confirm.getReturned() == null;
+            return confirm.getReturned() == null ? "confirmed" : "returned";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "unconfirmed";
         } catch (ExecutionException | TimeoutException e) {
-            return false;
+            return "unconfirmed";
         }
     }
 
@@ -355,6 +452,7 @@ public final class RabbitPackageQueue implements PackageQueue {
                         """).param("lane", lane.id()).update();
         if (released > 0) {
             log.warn("Released {} packages of lane {} whose lease expired", released, lane.id());
+            released(lane, "lease-expired", released);
         }
         return released;
     }
@@ -404,4 +502,12 @@ public final class RabbitPackageQueue implements PackageQueue {
     }
 
     private record Candidate(long id) {}
+
+    /**
+     * One relay round: packages published, of which confirmed and marked queued, and the broker's
+     * error when a publish was refused (the rest of the batch stays pending).
+     */
+    record Round(int published, int queued, @Nullable String brokerError) {
+        static final Round NOTHING = new Round(0, 0, null);
+    }
 }

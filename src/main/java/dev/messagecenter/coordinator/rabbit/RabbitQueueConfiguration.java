@@ -1,14 +1,21 @@
 package dev.messagecenter.coordinator.rabbit;
 
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.messagecenter.coordinator.CoordinatorProperties;
 import dev.messagecenter.coordinator.PackageQueue;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpAuthenticationException;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,9 +24,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Distributed mode's package queue ({@code messagecenter.queue.type=rabbit}). Spring Boot's own
  * RabbitMQ auto-configuration is excluded in {@code application.yml}, so the embedded default never
- * creates a connection factory, never connects and shows no rabbit health indicator; here the
- * connection is built from {@link RabbitQueueProperties}, and the {@link RabbitTemplate} bean lets
- * Boot add the rabbit health indicator in this mode only.
+ * creates a connection factory, never connects and shows no rabbit health component; here the
+ * connection is built from {@link RabbitQueueProperties}, with this mode's own health component
+ * ({@link RabbitHealthIndicator}, which replaces Boot's by its bean name) in the readiness group.
+ *
+ * <p>The service starts whether or not the broker answers: the topology is declared by the
+ * {@link RabbitAdmin} whenever a connection opens (the first one, and every one after a broker
+ * restart), the relay keeps packages pending in PostgreSQL until the broker confirms them, and the
+ * consumers reconnect by themselves. Only a broker that answers and refuses (credentials, a
+ * topology that conflicts with existing queues) fails the start.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "messagecenter.queue.type", havingValue = "rabbit")
@@ -37,6 +50,9 @@ public class RabbitQueueConfiguration {
         factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         factory.setPublisherReturns(true);
         factory.setConnectionNameStrategy(f -> "message-center");
+        // why: the client's default is 60 s, which a blackholed broker would make every relay round,
+        // consumer restart and health check wait
+        factory.setConnectionTimeout(Math.toIntExact(properties.connectTimeout().toMillis()));
         return factory;
     }
 
@@ -64,17 +80,66 @@ public class RabbitQueueConfiguration {
         return template(rabbitConnectionFactory);
     }
 
+    /** Declares {@link #rabbitDeclarables} on every new connection, so a broker may come up late. */
     @Bean
     RabbitAdmin amqpAdmin(CachingConnectionFactory rabbitConnectionFactory) {
         return new RabbitAdmin(rabbitConnectionFactory);
     }
 
     @Bean
-    RabbitTopology rabbitTopology(RabbitQueueProperties properties, RabbitAdmin amqpAdmin) {
-        RabbitTopology topology = new RabbitTopology(properties.prefix(), properties.queueType());
-        // why: declared at start, so a broker that is missing or refuses the topology fails the start
-        topology.declare(amqpAdmin);
-        return topology;
+    RabbitTopology rabbitTopology(RabbitQueueProperties properties) {
+        return new RabbitTopology(properties.prefix(), properties.queueType());
+    }
+
+    @Bean
+    Declarables rabbitDeclarables(RabbitTopology rabbitTopology) {
+        return rabbitTopology.declarables();
+    }
+
+    /** Declares the topology at start when the broker answers; only a refusal fails the start. */
+    @Bean
+    SmartInitializingSingleton rabbitTopologyAtStart(RabbitAdmin amqpAdmin, RabbitQueueProperties properties) {
+        return () -> {
+            try {
+                amqpAdmin.initialize();
+            } catch (AmqpException e) {
+                if (refusedByTheBroker(e)) {
+                    throw e;
+                }
+                log.warn(
+                        "RabbitMQ at {}:{} is unreachable at start ({}); starting anyway: sends are accepted into"
+                                + " PostgreSQL, and the topology is declared and packages relayed once it answers",
+                        properties.host(),
+                        properties.port(),
+                        e.getMessage());
+            }
+        };
+    }
+
+    /**
+     * Whether the broker answered and said no (credentials, a declaration that conflicts with what
+     * exists), as opposed to not answering at all (refused or timed-out connection, unknown host).
+     */
+    static boolean refusedByTheBroker(AmqpException e) {
+        if (e instanceof AmqpAuthenticationException) {
+            return true;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ShutdownSignalException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Bean
+    RabbitHealthIndicator rabbitHealthIndicator(RabbitTemplate rabbitTemplate) {
+        return new RabbitHealthIndicator(rabbitTemplate);
+    }
+
+    @Bean
+    HealthEndpointGroupsPostProcessor rabbitInReadiness() {
+        return new RabbitInReadiness();
     }
 
     @Bean
@@ -84,7 +149,9 @@ public class RabbitQueueConfiguration {
             JdbcClient jdbc,
             TransactionTemplate transaction,
             CoordinatorProperties coordinator,
-            RabbitQueueProperties properties) {
-        return new RabbitPackageQueue(rabbitTopology, rabbitTemplate, jdbc, transaction, coordinator, properties);
+            RabbitQueueProperties properties,
+            MeterRegistry meters) {
+        return new RabbitPackageQueue(
+                rabbitTopology, rabbitTemplate, jdbc, transaction, coordinator, properties, meters);
     }
 }

@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param relayBatch pending packages the relay takes from the database per round
  * @param republishAfter a package still pending this long after its confirm is published again
  * @param retryDelay how long a delivery waits in the retry queue when the database could not claim it
+ * @param connectTimeout how long opening a connection to the broker may take before it counts as
+ *     unreachable (the relay, the consumers and the health check all wait at most this long)
  */
 @ConfigurationProperties("messagecenter.queue.rabbit")
 public record RabbitQueueProperties(
@@ -36,7 +38,8 @@ public record RabbitQueueProperties(
         @DefaultValue("10s") Duration confirmTimeout,
         @DefaultValue("500") int relayBatch,
         @DefaultValue("10m") Duration republishAfter,
-        @DefaultValue("5s") Duration retryDelay) {
+        @DefaultValue("5s") Duration retryDelay,
+        @DefaultValue("5s") Duration connectTimeout) {
 
     public RabbitQueueProperties {
         queueType = queueType.toLowerCase(Locale.ROOT);
@@ -67,6 +70,7 @@ public record RabbitQueueProperties(
                 Duration.ofSeconds(10),
                 500,
                 Duration.ofMinutes(10),
+                Duration.ofSeconds(5),
                 Duration.ofSeconds(5));
     }
 }

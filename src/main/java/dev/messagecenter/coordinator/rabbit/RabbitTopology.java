@@ -6,7 +6,10 @@ import java.util.List;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
@@ -64,18 +67,20 @@ public record RabbitTopology(String prefix, String queueType) {
         return names;
     }
 
-    /** Declares everything; idempotent while the arguments are unchanged. */
-    public void declare(AmqpAdmin admin) {
+    /**
+     * Every exchange, queue and binding, for a {@code RabbitAdmin} to declare whenever it opens a
+     * connection: at the first connection, and again after the broker comes back.
+     */
+    public Declarables declarables() {
+        List<Declarable> all = new ArrayList<>();
         DirectExchange packages =
                 ExchangeBuilder.directExchange(exchange()).durable(true).build();
         FanoutExchange dead = ExchangeBuilder.fanoutExchange(deadLetterExchange())
                 .durable(true)
                 .build();
-        admin.declareExchange(packages);
-        admin.declareExchange(dead);
         Queue deadQueue = typed(QueueBuilder.durable(deadLetterQueue())).build();
-        admin.declareQueue(deadQueue);
-        admin.declareBinding(BindingBuilder.bind(deadQueue).to(dead));
+        all.addAll(List.of(
+                packages, dead, deadQueue, BindingBuilder.bind(deadQueue).to(dead)));
         for (Lane lane : Lane.values()) {
             Queue queue = typed(QueueBuilder.durable(queue(lane)))
                     .deadLetterExchange(deadLetterExchange())
@@ -84,11 +89,24 @@ public record RabbitTopology(String prefix, String queueType) {
                     .deadLetterExchange(exchange())
                     .deadLetterRoutingKey(routingKey(lane))
                     .build();
-            admin.declareQueue(queue);
-            admin.declareQueue(retry);
-            Binding binding = BindingBuilder.bind(queue).to(packages).with(routingKey(lane));
-            admin.declareBinding(binding);
-            admin.declareBinding(BindingBuilder.bind(retry).to(packages).with(retryRoutingKey(lane)));
+            all.addAll(List.of(
+                    queue,
+                    retry,
+                    BindingBuilder.bind(queue).to(packages).with(routingKey(lane)),
+                    BindingBuilder.bind(retry).to(packages).with(retryRoutingKey(lane))));
+        }
+        return new Declarables(all);
+    }
+
+    /** Declares everything now; idempotent while the arguments are unchanged. */
+    public void declare(AmqpAdmin admin) {
+        for (Declarable declarable : declarables().getDeclarables()) {
+            switch (declarable) {
+                case Exchange exchange -> admin.declareExchange(exchange);
+                case Queue queue -> admin.declareQueue(queue);
+                case Binding binding -> admin.declareBinding(binding);
+                default -> throw new IllegalStateException("Unexpected declarable " + declarable);
+            }
         }
     }
 

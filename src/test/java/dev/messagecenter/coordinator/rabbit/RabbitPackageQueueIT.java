@@ -10,6 +10,7 @@ import dev.messagecenter.coordinator.PackageQueueContract;
 import dev.messagecenter.message.Lane;
 import dev.messagecenter.testfixtures.RequiredServices;
 import dev.messagecenter.testfixtures.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
@@ -65,7 +66,13 @@ class RabbitPackageQueueIT extends PackageQueueContract {
     protected PackageQueue createQueue(
             JdbcClient jdbc, TransactionTemplate transaction, CoordinatorProperties coordinator) {
         return new RabbitPackageQueue(
-                topology, RabbitQueueConfiguration.template(connections), jdbc, transaction, coordinator, properties);
+                topology,
+                RabbitQueueConfiguration.template(connections),
+                jdbc,
+                transaction,
+                coordinator,
+                properties,
+                new SimpleMeterRegistry());
     }
 
     @Test
