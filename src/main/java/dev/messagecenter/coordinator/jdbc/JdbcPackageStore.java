@@ -23,7 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-class JdbcPackageStore implements PackageStore {
+public class JdbcPackageStore implements PackageStore {
 
     private static final String RECORD_COLUMNS = """
             id, message_id, channel, lane, seq, cardinality(recipients) as size, state, attempts, delivered, failed,
@@ -32,7 +32,7 @@ class JdbcPackageStore implements PackageStore {
 
     private final JdbcClient jdbc;
 
-    JdbcPackageStore(JdbcClient jdbc) {
+    public JdbcPackageStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 

@@ -3,6 +3,7 @@ package dev.messagecenter.coordinator.rabbit;
 import com.rabbitmq.client.Channel;
 import dev.messagecenter.coordinator.CoordinatorProperties;
 import dev.messagecenter.coordinator.PackageQueue;
+import dev.messagecenter.coordinator.PackageStore;
 import dev.messagecenter.message.Lane;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -83,6 +84,7 @@ public final class RabbitPackageQueue implements PackageQueue {
     private final RabbitTopology topology;
     private final RabbitTemplate template;
     private final JdbcClient jdbc;
+    private final PackageStore packages;
     private final TransactionTemplate transaction;
     private final CoordinatorProperties coordinator;
     private final RabbitQueueProperties properties;
@@ -97,6 +99,7 @@ public final class RabbitPackageQueue implements PackageQueue {
             RabbitTopology topology,
             RabbitTemplate template,
             JdbcClient jdbc,
+            PackageStore packages,
             TransactionTemplate transaction,
             CoordinatorProperties coordinator,
             RabbitQueueProperties properties,
@@ -104,6 +107,7 @@ public final class RabbitPackageQueue implements PackageQueue {
         this.topology = topology;
         this.template = template;
         this.jdbc = jdbc;
+        this.packages = packages;
         this.transaction = transaction;
         this.coordinator = coordinator;
         this.properties = properties;
@@ -211,17 +215,7 @@ public final class RabbitPackageQueue implements PackageQueue {
     }
 
     Optional<ClaimedPackage> claim(long packageId) {
-        return jdbc.sql("""
-                        update packages set state = 'dispatched', attempts = attempts + 1,
-                            lease_until = now() + cast(:lease as interval),
-                            first_attempt_at = coalesce(first_attempt_at, now()), updated_at = now()
-                        where id = :id and state = 'pending' and next_attempt_at <= now()
-                        returning id, attempts
-                        """)
-                .param("id", packageId)
-                .param("lease", coordinator.packageLease().toMillis() + " milliseconds")
-                .query((rs, row) -> new ClaimedPackage(rs.getLong("id"), rs.getInt("attempts")))
-                .optional();
+        return packages.claim(packageId, coordinator.packageLease());
     }
 
     private void release(Lane lane, ClaimedPackage claimed) {

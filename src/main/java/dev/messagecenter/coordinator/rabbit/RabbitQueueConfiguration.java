@@ -3,6 +3,7 @@ package dev.messagecenter.coordinator.rabbit;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.messagecenter.coordinator.CoordinatorProperties;
 import dev.messagecenter.coordinator.PackageQueue;
+import dev.messagecenter.coordinator.PackageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,11 +148,12 @@ public class RabbitQueueConfiguration {
             RabbitTopology rabbitTopology,
             RabbitTemplate rabbitTemplate,
             JdbcClient jdbc,
+            PackageStore packages,
             TransactionTemplate transaction,
             CoordinatorProperties coordinator,
             RabbitQueueProperties properties,
             MeterRegistry meters) {
         return new RabbitPackageQueue(
-                rabbitTopology, rabbitTemplate, jdbc, transaction, coordinator, properties, meters);
+                rabbitTopology, rabbitTemplate, jdbc, packages, transaction, coordinator, properties, meters);
     }
 }

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.messagecenter.coordinator.CoordinatorProperties;
 import dev.messagecenter.coordinator.PackageQueue;
 import dev.messagecenter.coordinator.PackageQueueContract;
+import dev.messagecenter.coordinator.jdbc.JdbcPackageStore;
 import dev.messagecenter.message.Lane;
 import dev.messagecenter.testfixtures.RequiredServices;
 import dev.messagecenter.testfixtures.TestDatabase;
@@ -69,6 +70,7 @@ class RabbitPackageQueueIT extends PackageQueueContract {
                 topology,
                 RabbitQueueConfiguration.template(connections),
                 jdbc,
+                new JdbcPackageStore(jdbc),
                 transaction,
                 coordinator,
                 properties,
