@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -35,7 +34,6 @@ class BroadcastPlanner {
     private final RecipientDirectory directory;
     private final ChannelRegistry channels;
     private final PlanningSupport support;
-    private final TransactionTemplate savepoint;
 
     BroadcastPlanner(
             PlanStore plans,
@@ -50,8 +48,6 @@ class BroadcastPlanner {
         this.directory = directory;
         this.channels = channels;
         this.support = support;
-        this.savepoint = new TransactionTemplate(support.transaction().getTransactionManager(), support.transaction());
-        savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
     /** Plans the next due message of the lane to the end; false when nothing was due. */
@@ -78,40 +74,6 @@ class BroadcastPlanner {
             more = Boolean.TRUE.equals(step);
         }
         return true;
-    }
-
-    /**
-     * Plans a due message with a short recipient list to the end at once, inside the caller's
-     * transaction (the one that accepted or sent it), under a savepoint: its packages then commit
-     * with the message, and the planners' claim, lease and per-page transactions are saved. False,
-     * with nothing changed, when the message is not such a message or planning it failed; the
-     * planners then take it as usual.
-     */
-    boolean planWithin(UUID messageId, int maxRecipients) {
-        try {
-            return Boolean.TRUE.equals(savepoint.execute(status -> {
-                Message message = messages.find(messageId).orElse(null);
-                if (message == null
-                        || !(message.audience() instanceof Audience.ListAudience(var audienceId, var size))
-                        || size > maxRecipients) {
-                    return false;
-                }
-                Optional<PlanStore.Claimed> claimed = plans.claimScheduled(
-                        messageId, support.owner(), support.properties().planLease());
-                if (claimed.isEmpty()) {
-                    return false;
-                }
-                support.log().record(messageId, null, "SENDING", null);
-                support.visibilityChanged();
-                while (planPage(message)) {
-                    // one page after the other, all in this transaction
-                }
-                return true;
-            }));
-        } catch (RuntimeException e) {
-            log.warn("Planning message {} at once failed; the planners will take it: {}", messageId, e.toString());
-            return false;
-        }
     }
 
     /** Plans one page; true while there are more pages to plan. */

@@ -3,7 +3,6 @@ package dev.messagecenter.coordinator;
 import dev.messagecenter.message.Lane;
 import dev.messagecenter.message.MessageRevoked;
 import dev.messagecenter.message.MessageScheduled;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
@@ -104,24 +102,6 @@ class CoordinatorRunner implements SmartLifecycle {
     @TransactionalEventListener(fallbackExecution = true)
     void scheduled(MessageScheduled event) {
         planWakeups.get(event.lane()).release();
-    }
-
-    /**
-     * A direct message to a short list that is due now is planned in the transaction that accepts
-     * (or sends) it, and its inbox packages are delivered there too: it is in the inbox the moment
-     * it commits, and its push packages are waiting for the workers.
-     */
-    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
-    void planShortDirectListAtOnce(MessageScheduled event) {
-        CoordinatorProperties properties = support.properties();
-        if (running
-                && properties.enabled()
-                && event.lane() == Lane.DIRECT
-                && !event.sendAt().isAfter(Instant.now())) {
-            if (planner.planWithin(event.messageId(), properties.pageSize())) {
-                worker.deliverWithin(event.messageId());
-            }
-        }
     }
 
     @EventListener

@@ -23,7 +23,10 @@ public interface PackageStore {
     /** The package's work and its message's status, if the package exists. */
     Optional<Work> work(long packageId, int attempt);
 
-    /** Claims one pending, due package by id for a worker: dispatched, next attempt, under a lease. */
+    /**
+     * Claims one pending, due package by id for a worker (a consumer handed its id by a broker):
+     * dispatched, next attempt, under a lease; empty when it is not claimable.
+     */
     Optional<PackageQueue.ClaimedPackage> claim(long packageId, Duration lease);
 
     record Work(DeliveryPackage delivery, PackageState state, MessageStatus messageStatus, Instant firstAttemptAt) {}

@@ -12,8 +12,6 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Works one claimed package: delivers it on its channel, then records the outcome, the counters
@@ -30,38 +28,15 @@ class PackageWorker implements PackageQueue.PackageConsumer {
     private final ChannelRegistry channels;
     private final PlanningSupport support;
     private final RetryPolicy retries;
-    private final TransactionTemplate savepoint;
 
     PackageWorker(PackageStore packages, PlanStore plans, ChannelRegistry channels, PlanningSupport support) {
         this.packages = packages;
         this.plans = plans;
         this.channels = channels;
         this.support = support;
-        this.savepoint = new TransactionTemplate(support.transaction().getTransactionManager(), support.transaction());
-        savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         CoordinatorProperties properties = support.properties();
         this.retries = new RetryPolicy(
                 properties.firstRetry(), properties.maxRetryDelay(), properties.retryBudget(), new Random());
-    }
-
-    /**
-     * Delivers the message's pending packages on channels that deliver within a transaction (the
-     * inbox) at once, in the caller's transaction under a savepoint; packages on other channels,
-     * and all of them if this fails, are left to the workers.
-     */
-    void deliverWithin(UUID messageId) {
-        try {
-            savepoint.executeWithoutResult(status -> {
-                for (DeliveryPackageRecord pending : packages.list(messageId, PackageState.PENDING, 0, 10)) {
-                    if (channels.deliversWithinTransaction(pending.channel())) {
-                        packages.claim(pending.id(), support.properties().packageLease())
-                                .ifPresent(this::accept);
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            log.warn("Delivering message {} at once failed; the workers will: {}", messageId, e.toString());
-        }
     }
 
     @Override

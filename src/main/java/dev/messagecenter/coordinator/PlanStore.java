@@ -22,12 +22,6 @@ public interface PlanStore {
 
     record Claimed(UUID messageId, boolean started) {}
 
-    /**
-     * Takes the plan lease of one message that is scheduled, due by the clock (not the
-     * transaction's start) and not planned, marking it SENDING; empty otherwise.
-     */
-    Optional<Claimed> claimScheduled(UUID messageId, String owner, Duration lease);
-
     /** Locks the message for one planning step if {@code owner} still holds its lease and it is SENDING. */
     Optional<Progress> lockForPlanning(UUID messageId, String owner);
 

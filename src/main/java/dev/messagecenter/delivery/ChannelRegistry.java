@@ -37,8 +37,4 @@ public class ChannelRegistry {
     public boolean storedOnceForSegments(String channel) {
         return sender(channel).map(ChannelSender::storedOnceForSegments).orElse(false);
     }
-
-    public boolean deliversWithinTransaction(String channel) {
-        return sender(channel).map(ChannelSender::deliversWithinTransaction).orElse(false);
-    }
 }

@@ -20,14 +20,5 @@ public interface ChannelSender {
         return false;
     }
 
-    /**
-     * Whether delivering writes only to this service's database, within the caller's transaction
-     * when there is one, and calls nothing outside it. Such a channel's packages of a short direct
-     * list are delivered in the transaction that accepts the message.
-     */
-    default boolean deliversWithinTransaction() {
-        return false;
-    }
-
     DeliveryResult deliver(DeliveryPackage work);
 }

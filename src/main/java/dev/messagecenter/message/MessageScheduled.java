@@ -3,8 +3,5 @@ package dev.messagecenter.message;
 import java.time.Instant;
 import java.util.UUID;
 
-/**
- * Published inside the transaction that makes a message due for sending at {@code sendAt}; the
- * planners are woken once it commits, and a short direct list is planned just before it does.
- */
+/** Published after a message is committed as due for sending at {@code sendAt}. */
 public record MessageScheduled(UUID messageId, Lane lane, Instant sendAt) {}

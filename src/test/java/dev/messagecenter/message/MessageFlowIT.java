@@ -7,19 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Messages from compose to SENT on the embedded default, with stats and the lifecycle log. */
 class MessageFlowIT extends ServiceIT {
-
-    @Autowired
-    JdbcClient jdbc;
 
     private void rider(String id, String city, String token) {
         Response r = api.putJson("/api/v1/recipients/" + id, ADMIN_KEY, """
@@ -90,47 +83,6 @@ class MessageFlowIT extends ServiceIT {
         assertThat(stats.path("targeted").asLong()).isEqualTo(2);
         assertThat(stats.path("delivered").path("INBOX").asLong()).isEqualTo(2);
         assertThat(GATEWAY.deliveredCount(city + "-t1")).isZero();
-    }
-
-    @Test
-    void aShortDueDirectListIsPlannedAndPutInTheInboxByTheTransactionThatAcceptsIt() {
-        String city = unique("at-once");
-        rider(city + "-1", city, city + "-t1");
-        StringBuilder longList = new StringBuilder("\"" + city + "-1\"");
-        for (int i = 0; i < 600; i++) {
-            longList.append(",\"").append(city).append("-absent-").append(i).append('"');
-        }
-        String shortId = create("""
-                        {"title":"Now","body":"b","audience":{"recipients":["%s-1"]},"channels":["INBOX","PUSH"]}""".formatted(city)).json().path("id").asString();
-        String longId = create("""
-                        {"title":"Later","body":"b","audience":{"recipients":[%s]},"channels":["INBOX"]}""".formatted(longList)).json().path("id").asString();
-        awaitStatus(shortId, "SENT");
-        awaitStatus(longId, "SENT");
-
-        // why: now() is a transaction's start, so equal creation times mean one transaction
-        assertThat(packagesWrittenWithTheMessage(shortId, "created_at"))
-                .containsExactlyInAnyOrder("INBOX true", "PUSH true");
-        // why: the inbox package was delivered and closed in that transaction, the push one by a worker
-        assertThat(packagesWrittenWithTheMessage(shortId, "updated_at"))
-                .containsExactlyInAnyOrder("INBOX true", "PUSH false");
-        assertThat(packagesWrittenWithTheMessage(longId, "created_at")).containsExactly("INBOX false");
-        assertThat(api.get("/api/v1/messages/" + shortId + "/stats", ADMIN_KEY)
-                        .json()
-                        .path("delivered")
-                        .path("INBOX")
-                        .asLong())
-                .isEqualTo(1);
-    }
-
-    /** Per package, its channel and whether {@code column} holds the message's transaction time. */
-    private List<String> packagesWrittenWithTheMessage(String messageId, String column) {
-        return jdbc.sql("""
-                        select p.channel || ' ' || (p.%s = m.created_at) from packages p
-                        join messages m on m.id = p.message_id where m.id = :id order by p.id
-                        """.formatted(column))
-                .param("id", UUID.fromString(messageId))
-                .query(String.class)
-                .list();
     }
 
     @Test

@@ -43,24 +43,6 @@ class JdbcPlanStore implements PlanStore {
     }
 
     @Override
-    public Optional<Claimed> claimScheduled(UUID messageId, String owner, Duration lease) {
-        // why: clock_timestamp, because the message may have been created, due "now", in this
-        // same transaction, whose now() is its start
-        return jdbc.sql("""
-                        update messages set plan_owner = :owner,
-                            plan_lease_until = now() + cast(:lease as interval), status = 'SENDING',
-                            published_at = coalesce(published_at, clock_timestamp()), updated_at = now()
-                        where id = :id and status = 'SCHEDULED' and not planned and send_at <= clock_timestamp()
-                        returning id
-                        """)
-                .param("id", messageId)
-                .param("owner", owner)
-                .param("lease", lease.toMillis() + " milliseconds")
-                .query((rs, row) -> new Claimed(rs.getObject("id", UUID.class), true))
-                .optional();
-    }
-
-    @Override
     public Optional<Progress> lockForPlanning(UUID messageId, String owner) {
         return jdbc.sql("""
                         select id, lane, status, plan_city, plan_recipient, packages_total from messages

@@ -38,11 +38,6 @@ class InboxSender implements ChannelSender {
     }
 
     @Override
-    public boolean deliversWithinTransaction() {
-        return true;
-    }
-
-    @Override
     public DeliveryResult deliver(DeliveryPackage work) {
         String[] recipients = work.recipients().toArray(String[]::new);
         Long present = transaction.execute(status -> {
