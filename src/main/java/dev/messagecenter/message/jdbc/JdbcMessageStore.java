@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGStatement;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -37,9 +40,11 @@ class JdbcMessageStore implements MessageStore {
             """;
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate template;
 
-    JdbcMessageStore(JdbcClient jdbc) {
+    JdbcMessageStore(JdbcClient jdbc, JdbcTemplate template) {
         this.jdbc = jdbc;
+        this.template = template;
     }
 
     @Override
@@ -178,10 +183,21 @@ class JdbcMessageStore implements MessageStore {
         }
         sql.append(" order by ").append(createdAt).append(" desc, ").append(id).append(" desc limit ?");
         args.add(query.limit());
-        return jdbc.sql(sql.toString())
-                .params(args)
-                .query(JdbcMessageStore::map)
-                .list();
+        boolean planForTheValues = query.text() != null || query.city() != null || query.kind() != null;
+        return template.query(
+                sql.toString(),
+                statement -> {
+                    if (planForTheValues) {
+                        // why: after five runs on a connection the driver prepares a statement on the
+                        // server, and PostgreSQL may then keep one generic plan whatever the word, city
+                        // or kind. Measured over 1,000,000 messages: the generic plan for a word in 2.5%
+                        // of them with a city and a kind read 16,415 messages in 600 ms; planned for the
+                        // values, the same search walked 2,581 rows of the city in 67 ms.
+                        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+                    }
+                    new ArgumentPreparedStatementSetter(args.toArray()).setValues(statement);
+                },
+                JdbcMessageStore::map);
     }
 
     static Message map(ResultSet rs, int row) throws SQLException {

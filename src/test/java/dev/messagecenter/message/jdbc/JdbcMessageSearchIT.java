@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -47,7 +48,7 @@ class JdbcMessageSearchIT {
     static void messagesWrittenEveryWay() {
         database = TestDatabase.fresh();
         jdbc = JdbcClient.create(database);
-        store = new JdbcMessageStore(jdbc);
+        store = new JdbcMessageStore(jdbc, new JdbcTemplate(database));
         Random random = new Random(20261122);
         UUID list = UUID.randomUUID();
         jdbc.sql("insert into audiences (id, size) values (:id, 2)")
