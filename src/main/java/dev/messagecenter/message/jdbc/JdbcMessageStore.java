@@ -13,28 +13,38 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGStatement;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
 class JdbcMessageStore implements MessageStore {
 
+    // why: qualified, because a search by city joins message_cities, which has a created_at and a status too
     static final String COLUMNS = """
-            id, title, body, category, audience_type, segment_kinds, segment_cities, segment_tags, audience_id,
-            (select size from audiences a where a.id = audience_id) as audience_size, channels, pinned, force_read,
-            valid_from, valid_until, send_at, lane, status, targeted, planned, packages_total, packages_open,
-            created_at, updated_at, published_at, finished_at
+            messages.id, messages.title, messages.body, messages.category, messages.audience_type,
+            messages.segment_kinds, messages.segment_cities, messages.segment_tags, messages.audience_id,
+            (select size from audiences a where a.id = messages.audience_id) as audience_size, messages.channels,
+            messages.pinned, messages.force_read, messages.valid_from, messages.valid_until, messages.send_at,
+            messages.lane, messages.status, messages.targeted, messages.planned, messages.packages_total,
+            messages.packages_open, messages.created_at, messages.updated_at, messages.published_at,
+            messages.finished_at
             """;
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate template;
 
-    JdbcMessageStore(JdbcClient jdbc) {
+    JdbcMessageStore(JdbcClient jdbc, JdbcTemplate template) {
         this.jdbc = jdbc;
+        this.template = template;
     }
 
     @Override
@@ -117,48 +127,77 @@ class JdbcMessageStore implements MessageStore {
                 > 0;
     }
 
+    /**
+     * One statement per page. With a city it walks {@code message_cities} in page order: the city's
+     * rows newest first, filtered by status in the index, each joined to its message for the other
+     * filters, stopping after {@code limit} matches. Without a city it is a query on {@code messages}
+     * alone (docs/search.md names the index each filter uses).
+     */
     @Override
     public List<Message> search(MessageQuery query) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from messages where true");
-        JdbcClient.StatementSpec[] holder = new JdbcClient.StatementSpec[1];
-        java.util.Map<String, Object> params = new java.util.HashMap<>();
+        StringBuilder sql = new StringBuilder("select " + COLUMNS);
+        List<Object> args = new ArrayList<>();
+        String createdAt;
+        String id;
+        String status;
+        if (query.city() != null) {
+            sql.append(" from message_cities c join messages on messages.id = c.message_id where c.city = ?");
+            args.add(query.city());
+            createdAt = "c.created_at";
+            id = "c.message_id";
+            status = "c.status";
+        } else {
+            sql.append(" from messages where true");
+            createdAt = "messages.created_at";
+            id = "messages.id";
+            status = "messages.status";
+        }
         if (query.text() != null) {
-            sql.append(" and search @@ websearch_to_tsquery('simple', :text)");
-            params.put("text", query.text());
+            sql.append(" and messages.search @@ websearch_to_tsquery('simple', ?)");
+            args.add(query.text());
         }
         if (query.status() != null) {
-            sql.append(" and status = :status");
-            params.put("status", query.status().name());
-        }
-        if (query.city() != null) {
-            sql.append(" and segment_cities @> array[cast(:city as text)]");
-            params.put("city", query.city());
+            sql.append(" and ").append(status).append(" = ?");
+            args.add(query.status().name());
         }
         if (query.kind() != null) {
-            sql.append(" and segment_kinds @> array[cast(:kind as text)]");
-            params.put("kind", query.kind());
+            sql.append(" and messages.segment_kinds @> array[cast(? as text)]");
+            args.add(query.kind());
         }
         if (query.category() != null) {
-            sql.append(" and category = :category");
-            params.put("category", query.category());
+            sql.append(" and messages.category = ?");
+            args.add(query.category());
         }
         if (query.from() != null) {
-            sql.append(" and created_at >= :from");
-            params.put("from", Timestamp.from(query.from()));
+            sql.append(" and ").append(createdAt).append(" >= ?");
+            args.add(Timestamp.from(query.from()));
         }
         if (query.to() != null) {
-            sql.append(" and created_at < :to");
-            params.put("to", Timestamp.from(query.to()));
+            sql.append(" and ").append(createdAt).append(" < ?");
+            args.add(Timestamp.from(query.to()));
         }
         if (query.afterCreatedAt() != null && query.afterId() != null) {
-            sql.append(" and (created_at, id) < (:afterCreatedAt, :afterId)");
-            params.put("afterCreatedAt", Timestamp.from(query.afterCreatedAt()));
-            params.put("afterId", query.afterId());
+            sql.append(" and (").append(createdAt).append(", ").append(id).append(") < (?, ?)");
+            args.add(Timestamp.from(query.afterCreatedAt()));
+            args.add(query.afterId());
         }
-        sql.append(" order by created_at desc, id desc limit :limit");
-        params.put("limit", query.limit());
-        holder[0] = jdbc.sql(sql.toString()).params(params);
-        return holder[0].query(JdbcMessageStore::map).list();
+        sql.append(" order by ").append(createdAt).append(" desc, ").append(id).append(" desc limit ?");
+        args.add(query.limit());
+        boolean planForTheValues = query.text() != null || query.city() != null || query.kind() != null;
+        return template.query(
+                sql.toString(),
+                statement -> {
+                    if (planForTheValues) {
+                        // why: after five runs on a connection the driver prepares a statement on the
+                        // server, and PostgreSQL may then keep one generic plan whatever the word, city
+                        // or kind. Measured over 1,000,000 messages: the generic plan for a word in 2.5%
+                        // of them with a city and a kind read 16,415 messages in 600 ms; planned for the
+                        // values, the same search walked 2,581 rows of the city in 67 ms.
+                        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+                    }
+                    new ArgumentPreparedStatementSetter(args.toArray()).setValues(statement);
+                },
+                JdbcMessageStore::map);
     }
 
     static Message map(ResultSet rs, int row) throws SQLException {
