@@ -185,15 +185,7 @@ class DistributedFaultsIT {
                 "broker down at start: broker started %s after the send%n", Duration.between(created, Instant.now()));
         // why: the broker is new and empty, so these deliveries also show the topology was declared
         assertDeliveredExactly(api, id, "s-", recipients, 0);
-        for (ServiceProcess service : fleet()) {
-            await().atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(readiness(service)
-                                    .path("components")
-                                    .path("rabbit")
-                                    .path("status")
-                                    .asString())
-                            .isEqualTo("UP"));
-        }
+        awaitRabbitComponent("UP");
         assertThat(metric(RabbitPackageQueue.RELAYED, "outcome=\"failed\""))
                 .as("publishes refused while the broker was down")
                 .isPositive();
@@ -260,15 +252,7 @@ class DistributedFaultsIT {
         Instant stopped = Instant.now();
         rabbit().stop();
         assertThat(stats(api(), id).path("status").asString()).isEqualTo("SENDING");
-        for (ServiceProcess service : fleet()) {
-            await().atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(readiness(service)
-                                    .path("components")
-                                    .path("rabbit")
-                                    .path("status")
-                                    .asString())
-                            .isEqualTo("DEGRADED"));
-        }
+        awaitRabbitComponent("DEGRADED");
         ApiClient api = api();
         for (int i = 0; i < 3; i++) {
             Response r = api.putJson("/api/v1/recipients/bd-r" + i, ServiceProcess.ADMIN_KEY, """
@@ -358,27 +342,26 @@ class DistributedFaultsIT {
         System.out.printf("rolling restart: duplicates=%d%n", duplicates);
     }
 
+    /** Waits until every instance's readiness shows the {@code rabbit} component with that status. */
+    private static void awaitRabbitComponent(String status) {
+        for (ServiceProcess service : fleet()) {
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(readiness(service)
+                                    .path("components")
+                                    .path("rabbit")
+                                    .path("status")
+                                    .asString())
+                            .isEqualTo(status));
+        }
+    }
+
     private static void serversUp() {
         redis().start();
         rabbit().start();
     }
 
     private static String broadcast(ApiClient api, String prefix, int recipients) {
-        JsonNode imported = api.send(
-                        "POST",
-                        "/api/v1/recipients:import",
-                        ServiceProcess.ADMIN_KEY,
-                        "application/x-ndjson",
-                        Riders.ndjson(prefix, recipients, CITIES))
-                .json();
-        assertThat(imported.path("imported").asLong()).isEqualTo(recipients);
-        Response created = api.postJson(
-                "/api/v1/messages",
-                ServiceProcess.ADMIN_KEY,
-                "{\"title\":\"Depot closed\",\"body\":\"Use the north depot\",\"audience\":{\"kinds\":[\"rider\"],"
-                        + "\"cities\":" + Riders.citiesJson(prefix, CITIES) + "},\"channels\":[\"INBOX\",\"PUSH\"]}");
-        assertThat(created.status()).as("%s", created).isEqualTo(201);
-        return created.json().path("id").asString();
+        return Riders.importAndBroadcast(api, prefix, recipients, CITIES, "Depot closed");
     }
 
     /** Waits for SENT, checks the stats and every device, and returns the duplicate pushes. */

@@ -84,21 +84,7 @@ class MultiInstanceIT {
     }
 
     private String broadcast(ApiClient api, String prefix) {
-        JsonNode imported = api.send(
-                        "POST",
-                        "/api/v1/recipients:import",
-                        ServiceProcess.ADMIN_KEY,
-                        "application/x-ndjson",
-                        Riders.ndjson(prefix, RECIPIENTS, CITIES))
-                .json();
-        assertThat(imported.path("imported").asLong()).isEqualTo(RECIPIENTS);
-        Response created = api.postJson(
-                "/api/v1/messages",
-                ServiceProcess.ADMIN_KEY,
-                "{\"title\":\"Shift change\",\"body\":\"New rota from Monday\",\"audience\":{\"kinds\":[\"rider\"],"
-                        + "\"cities\":" + Riders.citiesJson(prefix, CITIES) + "},\"channels\":[\"INBOX\",\"PUSH\"]}");
-        assertThat(created.status()).as("%s", created).isEqualTo(201);
-        return created.json().path("id").asString();
+        return Riders.importAndBroadcast(api, prefix, RECIPIENTS, CITIES, "Shift change");
     }
 
     private void assertDeliveredExactly(ApiClient api, String id, String prefix, long allowedDuplicates) {

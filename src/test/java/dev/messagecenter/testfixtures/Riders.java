@@ -1,5 +1,9 @@
 package dev.messagecenter.testfixtures;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.messagecenter.testfixtures.ApiClient.Response;
+
 /** Generates recipient uploads for tests: riders with one push token each, spread over cities. */
 public final class Riders {
 
@@ -41,5 +45,26 @@ public final class Riders {
                     .append('"');
         }
         return json.append(']').toString();
+    }
+
+    /**
+     * Imports {@link #ndjson} riders through the API, then broadcasts one INBOX and PUSH message
+     * to all of them (every city of the upload); returns the message id.
+     */
+    public static String importAndBroadcast(ApiClient api, String prefix, int count, int cities, String title) {
+        Response imported = api.send(
+                "POST",
+                "/api/v1/recipients:import",
+                ServiceProcess.ADMIN_KEY,
+                "application/x-ndjson",
+                ndjson(prefix, count, cities));
+        assertThat(imported.json().path("imported").asLong()).as("%s", imported).isEqualTo(count);
+        Response created = api.postJson(
+                "/api/v1/messages",
+                ServiceProcess.ADMIN_KEY,
+                "{\"title\":\"" + title + "\",\"body\":\"b\",\"audience\":{\"kinds\":[\"rider\"]," + "\"cities\":"
+                        + citiesJson(prefix, cities) + "},\"channels\":[\"INBOX\",\"PUSH\"]}");
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        return created.json().path("id").asString();
     }
 }

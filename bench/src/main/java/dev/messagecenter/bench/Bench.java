@@ -2,6 +2,7 @@ package dev.messagecenter.bench;
 
 import dev.messagecenter.bench.BenchOptions.Scenario;
 import dev.messagecenter.testfixtures.FakePushGateway;
+import dev.messagecenter.testfixtures.Folders;
 import dev.messagecenter.testfixtures.ServiceProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -9,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * The benchmark harness. Each run starts the packaged service jar as its own process ({@code
@@ -63,7 +62,7 @@ public final class Bench {
 
     private static void runOnce(BenchOptions options, Report report, int run) throws Exception {
         Path dataDir = options.dataRoot().toAbsolutePath().resolve(options.modeName() + "-run" + run);
-        deleteRecursively(dataDir);
+        Folders.deleteRecursively(dataDir);
         String stem = LocalDate.now() + "-" + options.modeName() + "-run" + run;
         Path gcLog = options.out().toAbsolutePath().resolve(stem + "-gc.log");
         Files.deleteIfExists(gcLog);
@@ -193,17 +192,6 @@ public final class Bench {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -7,17 +7,13 @@ import dev.messagecenter.platform.redis.RedisGuard;
 import dev.messagecenter.testfixtures.ApiClient;
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.FakePushGateway;
+import dev.messagecenter.testfixtures.PrivateRedis;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,12 +40,9 @@ class RedisCountersDegradationIT {
     private static final String ADMIN_KEY = "test-admin-key-redis-0123456789ab";
     private static final Path DATA_DIR =
             Path.of("target", "it-data", UUID.randomUUID().toString());
-    private static final Path REDIS_DIR =
-            Path.of("target", "it-redis", UUID.randomUUID().toString());
     private static final FakePushGateway GATEWAY = FakePushGateway.start();
-    private static final int REDIS_PORT = freePort();
-
-    private static ProcessHandle redisServer;
+    /** Down when the context starts; started in the middle of the test. */
+    private static PrivateRedis redis;
 
     @LocalServerPort
     int port;
@@ -64,18 +57,8 @@ class RedisCountersDegradationIT {
     LettuceConnectionFactory redisConnections;
 
     @BeforeAll
-    static void redisServerIsInstalled() throws Exception {
-        try {
-            Process version = new ProcessBuilder("redis-server", "--version").start();
-            version.waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            String reason = "redis-server is not installed (" + e + "); it runs a private Redis for this test";
-            if (Boolean.parseBoolean(System.getenv("MC_REQUIRE_SERVICES"))) {
-                throw new IllegalStateException(reason + " [MC_REQUIRE_SERVICES=true: failing instead of skipping]");
-            }
-            System.err.println("SKIPPING: " + reason);
-            Assumptions.abort("SKIPPED: " + reason);
-        }
+    static void privateRedis() {
+        redis = PrivateRedis.prepare(Path.of("target", "it-redis"));
     }
 
     @DynamicPropertySource
@@ -85,16 +68,15 @@ class RedisCountersDegradationIT {
         registry.add("messagecenter.push.base-url", GATEWAY::baseUrl);
         registry.add("messagecenter.coordinator.poll-interval", () -> "50ms");
         registry.add("messagecenter.redis.enabled", () -> "true");
-        registry.add("messagecenter.redis.url", () -> "redis://127.0.0.1:" + REDIS_PORT);
+        registry.add("messagecenter.redis.url", () -> redis.url());
         registry.add("messagecenter.redis.prefix", () -> "mc-degraded:");
         registry.add("messagecenter.redis.retry-after", () -> "200ms");
     }
 
     @AfterAll
     static void stopPrivateRedis() {
-        if (redisServer != null) {
-            redisServer.destroy();
-            redisServer.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+        if (redis != null) {
+            redis.close();
         }
     }
 
@@ -171,7 +153,7 @@ class RedisCountersDegradationIT {
                         .count())
                 .isPositive();
 
-        startPrivateRedis();
+        redis.start();
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(api.get("/actuator/health", null)
                                 .json()
@@ -211,41 +193,5 @@ class RedisCountersDegradationIT {
         assertThat(stats.path("failed").asLong()).as("%s", stats).isEqualTo(2);
         assertThat(stats.path("read").asLong()).as("%s", stats).isEqualTo(read);
         assertThat(stats.path("acked").asLong()).as("%s", stats).isEqualTo(1);
-    }
-
-    private static void startPrivateRedis() throws Exception {
-        Files.createDirectories(REDIS_DIR);
-        Path pidFile = REDIS_DIR.resolve("redis.pid").toAbsolutePath();
-        Process start = new ProcessBuilder(
-                        "redis-server",
-                        "--port",
-                        Integer.toString(REDIS_PORT),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        REDIS_DIR.toAbsolutePath().toString(),
-                        "--pidfile",
-                        pidFile.toString(),
-                        "--daemonize",
-                        "yes")
-                .redirectErrorStream(true)
-                .redirectOutput(REDIS_DIR.resolve("start.log").toFile())
-                .start();
-        assertThat(start.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(pidFile) > 0);
-        long pid = Long.parseLong(Files.readString(pidFile).trim());
-        redisServer = ProcessHandle.of(pid).orElseThrow();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
