@@ -88,13 +88,14 @@ class RedisInboxCache implements InboxCache {
 
     @Override
     public Lookup<List<LiveBroadcast>> broadcasts(String kind, String city) {
+        if (guard.owes(OWED_GENERATION)) {
+            // why: until a lost invalidation is made good, nothing cached is believed
+            guard.fallback("inbox.broadcasts");
+            return new Lookup<>("", null);
+        }
         return guard.call(
                 "inbox.broadcasts",
                 () -> {
-                    if (guard.owes(OWED_GENERATION)) {
-                        // why: until a lost invalidation is made good, nothing cached is believed
-                        return new Lookup<List<LiveBroadcast>>("", null);
-                    }
                     String generation = generation();
                     String value = guard.redis().opsForValue().get(broadcastsKey(kind, city));
                     String body = value == null ? null : after(generation + ":", value);
@@ -122,12 +123,13 @@ class RedisInboxCache implements InboxCache {
 
     @Override
     public Lookup<Long> unread(String recipientId) {
+        if (guard.owes(OWED_GENERATION)) {
+            guard.fallback("inbox.unread");
+            return new Lookup<>("", null);
+        }
         return guard.call(
                 "inbox.unread",
                 () -> {
-                    if (guard.owes(OWED_GENERATION)) {
-                        return new Lookup<Long>("", null);
-                    }
                     String generation = generation();
                     List<Object> fields =
                             guard.redis().opsForHash().multiGet(recipientKey(recipientId), List.of("v", "unread"));

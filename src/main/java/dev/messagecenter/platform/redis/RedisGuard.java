@@ -153,7 +153,8 @@ public class RedisGuard implements AutoCloseable {
         return clock.instant().isBefore(skipUntil);
     }
 
-    private void fallback(String operation) {
+    /** Counts an answer an adapter gave without asking Redis, for a reason of its own. */
+    public void fallback(String operation) {
         fallbacks
                 .computeIfAbsent(
                         operation,
