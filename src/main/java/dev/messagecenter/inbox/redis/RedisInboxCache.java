@@ -5,16 +5,17 @@ import dev.messagecenter.inbox.InboxChanged;
 import dev.messagecenter.message.MessageRevoked;
 import dev.messagecenter.platform.redis.RedisGuard;
 import dev.messagecenter.recipient.RecipientsChanged;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -211,18 +212,13 @@ class RedisInboxCache implements InboxCache {
         byte[] keep = Long.toString(ttl.toMillis()).getBytes(StandardCharsets.UTF_8);
         boolean done = guard.run(
                 "inbox.invalidate",
-                () -> guard.redis().executePipelined((RedisCallback<Object>) connection -> {
+                () -> guard.sendAll(commands -> {
+                    List<RedisFuture<?>> sent = new ArrayList<>(recipientIds.size());
                     for (String recipientId : recipientIds) {
-                        connection
-                                .scriptingCommands()
-                                .eval(
-                                        script,
-                                        ReturnType.INTEGER,
-                                        1,
-                                        recipientKey(recipientId).getBytes(StandardCharsets.UTF_8),
-                                        keep);
+                        byte[][] key = {recipientKey(recipientId).getBytes(StandardCharsets.UTF_8)};
+                        sent.add(commands.eval(script, ScriptOutputType.INTEGER, key, keep));
                     }
-                    return null;
+                    return sent;
                 }));
         if (!done) {
             // why: which recipients missed their version move is not worth keeping; moving the

@@ -1,18 +1,25 @@
 package dev.messagecenter.platform.redis;
 
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -51,6 +58,25 @@ public class RedisGuard implements AutoCloseable {
     /** The template, for adapters that call Redis through {@link #call}. */
     public StringRedisTemplate redis() {
         return redis;
+    }
+
+    /**
+     * Sends the commands {@code send} issues on the shared connection, one after the other without
+     * waiting, then waits up to the command timeout for every answer. Unlike a Spring Data Redis
+     * pipeline, which opens a connection of its own each time, it costs no new connection. Call it
+     * inside {@link #call} or {@link #run}: a failed or late answer throws.
+     */
+    public void sendAll(Function<RedisClusterAsyncCommands<byte[], byte[]>, List<RedisFuture<?>>> send) {
+        redis.execute((RedisCallback<Void>) connection -> {
+            @SuppressWarnings("unchecked")
+            var commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+            List<RedisFuture<?>> answers = send.apply(commands);
+            if (!LettuceFutures.awaitAll(properties.commandTimeout(), answers.toArray(RedisFuture[]::new))) {
+                throw new RedisCommandTimeoutException(
+                        answers.size() + " commands not answered within " + properties.commandTimeout());
+            }
+            return null;
+        });
     }
 
     /** The configured key prefix followed by {@code rest}. */
