@@ -58,7 +58,11 @@ class BroadcastPlanner {
                     plans.claimDue(lane, support.owner(), support.properties().planLease());
             next.filter(PlanStore.Claimed::started).ifPresent(c -> {
                 support.log().record(c.messageId(), null, "SENDING", null);
-                support.visibilityChanged();
+                // why: a broadcast is in every targeted inbox from now on; a list message shows
+                // nowhere until its entries are delivered, which tells the inbox per recipient
+                if (c.segment()) {
+                    support.visibilityChanged();
+                }
             });
             return next;
         });

@@ -20,7 +20,11 @@ public interface PlanStore {
     /** Takes the plan lease of the next due message of the lane, marking it SENDING. */
     Optional<Claimed> claimDue(Lane lane, String owner, Duration lease);
 
-    record Claimed(UUID messageId, boolean started) {}
+    /**
+     * @param started the claim moved the message from SCHEDULED to SENDING
+     * @param segment the audience is a segment (stored once and shown to it when sending starts)
+     */
+    record Claimed(UUID messageId, boolean started, boolean segment) {}
 
     /** Locks the message for one planning step if {@code owner} still holds its lease and it is SENDING. */
     Optional<Progress> lockForPlanning(UUID messageId, String owner);

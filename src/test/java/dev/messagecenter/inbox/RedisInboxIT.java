@@ -119,6 +119,39 @@ class RedisInboxIT extends InboxIT {
     }
 
     @Test
+    void aDirectMessageMovesOnlyItsRecipientsCacheNotTheBroadcastLists() {
+        String city = unique("city");
+        String reader = newRecipient(city);
+        String readerToken = tokenFor(reader);
+        String otherToken = tokenFor(newRecipient(city));
+        sendBroadcast(city);
+        assertThat(unreadCount(otherToken)).isEqualTo(1);
+        assertThat(page(readerToken).path("items").size()).isEqualTo(1);
+        String generation = redis().opsForValue().get(PREFIX + "inbox:generation");
+        String broadcasts = redis().opsForValue().get(PREFIX + "inbox:broadcasts:rider:" + city);
+        assertThat(broadcasts).startsWith(generation + ":");
+
+        Response created = api.postJson("/api/v1/messages", ADMIN_KEY, """
+                {"title":"Your order","body":"b","audience":{"recipients":["%s"]},"channels":["INBOX"]}""".formatted(reader));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        String direct = created.json().path("id").asString();
+
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(page(readerToken)
+                                .path("items")
+                                .get(0)
+                                .path("messageId")
+                                .asString())
+                        .isEqualTo(direct));
+        assertThat(unreadCount(readerToken)).isEqualTo(2);
+        // why: every other inbox keeps its cached answers; only the generation could drop them
+        assertThat(redis().opsForValue().get(PREFIX + "inbox:generation")).isEqualTo(generation);
+        assertThat(redis().opsForValue().get(PREFIX + "inbox:broadcasts:rider:" + city))
+                .isEqualTo(broadcasts);
+        assertThat(unreadCount(otherToken)).isEqualTo(1);
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyIsAnsweredFromRedis() {
         String city = unique("city");
         String key = unique("key");

@@ -33,12 +33,13 @@ class JdbcPlanStore implements PlanStore {
                             plan_lease_until = now() + cast(:lease as interval), status = 'SENDING',
                             published_at = coalesce(m.published_at, now()), updated_at = now()
                         from due where m.id = due.id
-                        returning m.id, due.status = 'SCHEDULED' as started
+                        returning m.id, due.status = 'SCHEDULED' as started, m.audience_type = 'segment' as segment
                         """)
                 .param("lane", lane.id())
                 .param("owner", owner)
                 .param("lease", lease.toMillis() + " milliseconds")
-                .query((rs, row) -> new Claimed(rs.getObject("id", UUID.class), rs.getBoolean("started")))
+                .query((rs, row) ->
+                        new Claimed(rs.getObject("id", UUID.class), rs.getBoolean("started"), rs.getBoolean("segment")))
                 .optional();
     }
 
