@@ -26,6 +26,21 @@ public interface PlanStore {
      */
     record Claimed(UUID messageId, boolean started, boolean segment) {}
 
+    /**
+     * Plans whole, in the caller's transaction, up to {@code limit} due messages of the lane whose
+     * audience is a list of at most {@code pageSize} recipients and whose planning has not begun
+     * elsewhere: one package per channel holding all its active recipients, targeted and open
+     * counts set, planning ended (a list with no active recipient ends SENT). Messages locked by
+     * another planner are skipped. Returns what was planned, in due order.
+     */
+    List<PlannedList> planSmallLists(Lane lane, int pageSize, int limit);
+
+    /**
+     * @param started planning moved the message from SCHEDULED to SENDING
+     * @param status the status planning left it in: SENDING, or SENT when it opened no package
+     */
+    record PlannedList(UUID messageId, boolean started, long targeted, int packages, MessageStatus status) {}
+
     /** Locks the message for one planning step if {@code owner} still holds its lease and it is SENDING. */
     Optional<Progress> lockForPlanning(UUID messageId, String owner);
 

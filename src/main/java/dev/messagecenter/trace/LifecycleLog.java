@@ -12,6 +12,16 @@ public interface LifecycleLog {
 
     void record(UUID messageId, @Nullable Long packageId, String type, @Nullable String detail);
 
+    /** Records several events in one statement, in list order. */
+    void recordAll(List<Entry> entries);
+
+    /** An event to record. */
+    record Entry(
+            UUID messageId,
+            @Nullable Long packageId,
+            String type,
+            @Nullable String detail) {}
+
     /** Events of the message in order, after the event id {@code after} (0 for the start). */
     List<LifecycleEvent> events(UUID messageId, long after, int limit);
 }

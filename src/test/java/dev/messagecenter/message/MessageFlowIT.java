@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +28,7 @@ class MessageFlowIT extends ServiceIT {
 
     private JsonNode awaitStatus(String id, String status) {
         await().atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
                 .untilAsserted(() -> assertThat(api.get("/api/v1/messages/" + id, ADMIN_KEY)
                                 .json()
                                 .path("status")
@@ -83,6 +86,55 @@ class MessageFlowIT extends ServiceIT {
         assertThat(stats.path("targeted").asLong()).isEqualTo(2);
         assertThat(stats.path("delivered").path("INBOX").asLong()).isEqualTo(2);
         assertThat(GATEWAY.deliveredCount(city + "-t1")).isZero();
+        assertThat(eventTypes(id)).containsExactly("CREATED", "SENDING", "PLANNED", "PACKAGE_DONE", "SENT");
+    }
+
+    @Test
+    void aListWithNoActiveRecipientEndsSentWithNothingToDeliver() {
+        String nobody = unique("nobody");
+        Response created = create("""
+                {"title":"Nobody home","body":"b","audience":{"recipients":["%s"]},"channels":["INBOX","PUSH"]}""".formatted(nobody));
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        String id = created.json().path("id").asString();
+
+        JsonNode stats = awaitStatus(id, "SENT");
+
+        assertThat(stats.path("targeted").asLong()).isZero();
+        assertThat(stats.path("packages").path("total").asLong()).isZero();
+        assertThat(eventTypes(id)).containsExactly("CREATED", "SENDING", "PLANNED", "SENT");
+    }
+
+    @Test
+    void manyDirectMessagesAtOnceAreEachDeliveredOnce() {
+        String city = unique("many");
+        String token = city + "-tok";
+        rider(city + "-r", city, token);
+        List<String> ids = new ArrayList<>();
+        // why: more than one planning batch, created faster than one planner round
+        for (int i = 0; i < 250; i++) {
+            Response created = create("""
+                    {"title":"Order %d","body":"Ready","audience":{"recipients":["%s-r"]},"channels":["INBOX","PUSH"]}""".formatted(i, city));
+            assertThat(created.status()).as("%s", created).isEqualTo(201);
+            ids.add(created.json().path("id").asString());
+        }
+
+        for (String id : ids) {
+            JsonNode stats = awaitStatus(id, "SENT");
+            assertThat(stats.path("targeted").asLong()).isEqualTo(1);
+            assertThat(stats.path("delivered").path("INBOX").asLong()).isEqualTo(1);
+            assertThat(stats.path("delivered").path("PUSH").asLong()).isEqualTo(1);
+            assertThat(stats.path("packages").path("total").asLong()).isEqualTo(2);
+        }
+        assertThat(GATEWAY.deliveredCount(token)).isEqualTo(250);
+    }
+
+    private List<String> eventTypes(String id) {
+        List<String> types = new ArrayList<>();
+        api.get("/api/v1/messages/" + id + "/events", ADMIN_KEY)
+                .json()
+                .path("items")
+                .forEach(event -> types.add(event.path("type").asString()));
+        return types;
     }
 
     @Test

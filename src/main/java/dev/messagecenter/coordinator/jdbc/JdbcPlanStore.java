@@ -5,7 +5,10 @@ import dev.messagecenter.message.Lane;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.recipient.SegmentCursor;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -42,6 +45,82 @@ class JdbcPlanStore implements PlanStore {
                         new Claimed(rs.getObject("id", UUID.class), rs.getBoolean("started"), rs.getBoolean("segment")))
                 .optional();
     }
+
+    @Override
+    public List<PlannedList> planSmallLists(Lane lane, int pageSize, int limit) {
+        List<Due> due = jdbc.sql("""
+                        select m.id, m.status from messages m join audiences a on a.id = m.audience_id
+                        where m.lane = :lane and m.status in ('SCHEDULED', 'SENDING') and not m.planned
+                          and m.send_at <= now() and (m.plan_lease_until is null or m.plan_lease_until < now())
+                          and m.audience_type = 'list' and m.packages_total = 0 and m.plan_recipient is null
+                          and a.size <= :page
+                        order by m.send_at, m.id limit :limit for update of m skip locked
+                        """)
+                .param("lane", lane.id())
+                .param("page", pageSize)
+                .param("limit", limit)
+                .query((rs, row) -> new Due(rs.getObject("id", UUID.class), rs.getString("status")))
+                .list();
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        UUID[] ids = due.stream().map(Due::id).toArray(UUID[]::new);
+        Map<UUID, long[]> opened = new HashMap<>();
+        // why: one statement for the whole batch; recipients in id order, as listPage pages them
+        jdbc.sql("""
+                        insert into packages (message_id, channel, lane, seq, recipients)
+                        select m.id, c.channel, m.lane, c.ord - 1, r.ids
+                        from messages m
+                        cross join lateral (
+                            select array_agg(am.recipient_id order by am.recipient_id) as ids
+                            from audience_members am join recipients rc on rc.id = am.recipient_id and rc.active
+                            where am.audience_id = m.audience_id) r
+                        cross join lateral unnest(m.channels) with ordinality as c(channel, ord)
+                        where m.id = any(:ids) and r.ids is not null
+                        returning message_id, cardinality(recipients) as size
+                        """)
+                .param("ids", ids)
+                .query((rs, row) -> {
+                    long[] counts = opened.computeIfAbsent(rs.getObject("message_id", UUID.class), id -> new long[2]);
+                    counts[0] = rs.getLong("size");
+                    counts[1]++;
+                    return null;
+                })
+                .list();
+        Long[] targeted = new Long[ids.length];
+        Integer[] packages = new Integer[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            long[] counts = opened.getOrDefault(ids[i], new long[2]);
+            targeted[i] = counts[0];
+            packages[i] = Math.toIntExact(counts[1]);
+        }
+        Map<UUID, MessageStatus> statuses = new HashMap<>();
+        jdbc.sql("""
+                        update messages m set targeted = p.targeted, packages_open = p.packages,
+                            packages_total = p.packages, planned = true, plan_owner = null, plan_lease_until = null,
+                            status = case when p.packages = 0 then 'SENT' else 'SENDING' end,
+                            published_at = coalesce(m.published_at, now()),
+                            finished_at = case when p.packages = 0 then now() else m.finished_at end,
+                            updated_at = now()
+                        from unnest(:ids, :targeted, :packages) as p(id, targeted, packages)
+                        where m.id = p.id
+                        returning m.id, m.status
+                        """)
+                .param("ids", ids)
+                .param("targeted", targeted)
+                .param("packages", packages)
+                .query((rs, row) ->
+                        statuses.put(rs.getObject("id", UUID.class), MessageStatus.valueOf(rs.getString("status"))))
+                .list();
+        List<PlannedList> planned = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            planned.add(new PlannedList(
+                    ids[i], due.get(i).status().equals("SCHEDULED"), targeted[i], packages[i], statuses.get(ids[i])));
+        }
+        return planned;
+    }
+
+    private record Due(UUID id, String status) {}
 
     @Override
     public Optional<Progress> lockForPlanning(UUID messageId, String owner) {

@@ -28,6 +28,22 @@ class JdbcLifecycleLog implements LifecycleLog {
     }
 
     @Override
+    public void recordAll(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        insert into message_events (message_id, package_id, type, detail)
+                        select m, p, t, d from unnest(:m, :p, :t, :d) with ordinality as e(m, p, t, d, n) order by n
+                        """)
+                .param("m", entries.stream().map(Entry::messageId).toArray(UUID[]::new))
+                .param("p", entries.stream().map(Entry::packageId).toArray(Long[]::new))
+                .param("t", entries.stream().map(Entry::type).toArray(String[]::new))
+                .param("d", entries.stream().map(Entry::detail).toArray(String[]::new))
+                .update();
+    }
+
+    @Override
     public List<LifecycleEvent> events(UUID messageId, long after, int limit) {
         return jdbc.sql("""
                         select id, message_id, package_id, type, detail, at from message_events
