@@ -5,18 +5,31 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** API keys in PostgreSQL, looked up by the SHA-256 of the presented key. */
+/**
+ * API keys in PostgreSQL, looked up by the SHA-256 of the presented key. An active key found is
+ * remembered for {@value #REMEMBER_SECONDS} s, so that a client sending many requests costs one
+ * lookup, not one per request; a key revoked here is forgotten at once, one revoked through
+ * another instance stops working here within that time.
+ */
 @Repository
 public class JdbcApiKeyStore {
 
+    static final long REMEMBER_SECONDS = 10;
+    private static final int MAX_REMEMBERED = 10_000;
+
     private final JdbcClient jdbc;
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
     JdbcApiKeyStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -39,13 +52,27 @@ public class JdbcApiKeyStore {
 
     /** The active key with this secret, if any. */
     public Optional<ApiKey> findActive(String key) {
-        return jdbc.sql("""
+        byte[] digest = ApiKeySecrets.digest(key);
+        String digestKey = HexFormat.of().formatHex(digest);
+        long now = System.nanoTime();
+        Remembered known = remembered.get(digestKey);
+        if (known != null && now - known.at() < TimeUnit.SECONDS.toNanos(REMEMBER_SECONDS)) {
+            return Optional.of(known.key());
+        }
+        Optional<ApiKey> found =
+                jdbc.sql("""
                         select id, name, scopes, created_at, revoked_at from api_keys
                         where key_hash = :hash and revoked_at is null
-                        """)
-                .param("hash", ApiKeySecrets.digest(key))
-                .query(JdbcApiKeyStore::map)
-                .optional();
+                        """).param("hash", digest).query(JdbcApiKeyStore::map).optional();
+        if (found.isPresent()) {
+            if (remembered.size() >= MAX_REMEMBERED) {
+                remembered.clear();
+            }
+            remembered.put(digestKey, new Remembered(found.get(), now));
+        } else {
+            remembered.remove(digestKey);
+        }
+        return found;
     }
 
     public List<ApiKey> list() {
@@ -56,10 +83,12 @@ public class JdbcApiKeyStore {
 
     /** Revokes a key; true when an active key was revoked. Idempotent. */
     public boolean revoke(UUID id) {
-        return jdbc.sql("update api_keys set revoked_at = now() where id = :id and revoked_at is null")
+        boolean revoked = jdbc.sql("update api_keys set revoked_at = now() where id = :id and revoked_at is null")
                         .param("id", id)
                         .update()
                 > 0;
+        remembered.values().removeIf(known -> known.key().id().equals(id));
+        return revoked;
     }
 
     public boolean exists(UUID id) {
@@ -98,4 +127,6 @@ public class JdbcApiKeyStore {
                 rs.getTimestamp("created_at").toInstant(),
                 revoked == null ? null : revoked.toInstant());
     }
+
+    private record Remembered(ApiKey key, long at) {}
 }
