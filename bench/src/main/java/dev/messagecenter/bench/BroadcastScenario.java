@@ -26,6 +26,7 @@ final class BroadcastScenario {
     private static final int VISIBILITY_PROBES = 5;
     private static final int DIRECT_PROBE_POOL = 50;
     private static final Duration PROBE_EVERY = Duration.ofMillis(50);
+    private static final Duration SLOW_POLL = Duration.ofMillis(50);
 
     /** The broadcast's wall-clock window, for reading the GC log afterwards. */
     record Window(long fromMillis, long toMillis, double sampledPeakHeapMb) {}
@@ -146,11 +147,17 @@ final class BroadcastScenario {
         }
     }
 
-    /** Nanoseconds from {@code start} until the recipient's first inbox page lists the message. */
+    /**
+     * Nanoseconds from {@code start} until the recipient's first inbox page lists the message. The
+     * inbox is read every {@code every} up to the direct latency bar (250 ms), then every 50 ms at
+     * most, so that a slow delivery is not slowed further by the probes' own reads.
+     */
     static long awaitVisible(Http http, String token, String messageId, long start, Duration timeout, Duration every) {
+        long fastPolls = Math.max(1, Duration.ofMillis(250).toNanos() / every.toNanos());
+        Duration slow = every.compareTo(SLOW_POLL) > 0 ? every : SLOW_POLL;
         await("message " + messageId + " in an inbox")
                 .atMost(timeout)
-                .pollInterval(every)
+                .pollInterval((polls, previous) -> polls <= fastPolls ? every : slow)
                 .pollInSameThread()
                 .until(() -> {
                     Http.Response page = http.get("/api/v1/inbox?limit=20", token);
