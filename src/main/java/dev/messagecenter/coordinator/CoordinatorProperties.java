@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bulkWorkers worker threads for the bulk lane
  * @param directWorkers worker threads for the direct lane
  * @param directPlanners planner threads for the direct lane, where many small messages arrive
+ * @param directBatch direct-lane packages a worker takes, delivers and records at once
  * @param firstRetry delay before the first retry of a package; doubles per attempt
  * @param maxRetryDelay ceiling of the retry delay
  * @param retryBudget time after a package's first attempt past which it is dead-lettered
@@ -28,6 +29,7 @@ public record CoordinatorProperties(
         @DefaultValue("4") int bulkWorkers,
         @DefaultValue("2") int directWorkers,
         @DefaultValue("2") int directPlanners,
+        @DefaultValue("20") int directBatch,
         @DefaultValue("1s") Duration firstRetry,
         @DefaultValue("60s") Duration maxRetryDelay,
         @DefaultValue("10m") Duration retryBudget) {
@@ -35,6 +37,9 @@ public record CoordinatorProperties(
     public CoordinatorProperties {
         if (pageSize < 1 || pageSize > 500) {
             throw new IllegalArgumentException("messagecenter.coordinator.page-size must be 1..500");
+        }
+        if (directBatch < 1 || directBatch > 100) {
+            throw new IllegalArgumentException("messagecenter.coordinator.direct-batch must be 1..100");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.messagecenter.coordinator;
 
 import dev.messagecenter.message.Lane;
+import java.util.List;
 
 /**
  * Hands packages to workers. A package stored as pending is durable before it is published; the
@@ -23,6 +24,11 @@ public interface PackageQueue {
     @FunctionalInterface
     interface PackageConsumer {
         void accept(ClaimedPackage claimed);
+
+        /** Works several claimed packages; by default one after the other. */
+        default void acceptAll(List<ClaimedPackage> claimed) {
+            claimed.forEach(this::accept);
+        }
     }
 
     /** A package handed to a consumer, with the attempt number that fences its outcome. */

@@ -23,6 +23,9 @@ public interface PackageStore {
     /** The package's work and its message's status, if the package exists. */
     Optional<Work> work(long packageId, int attempt);
 
+    /** {@link #work} of several claimed packages in one query, by package id; missing ones are absent. */
+    Map<Long, Work> workAll(List<PackageQueue.ClaimedPackage> claimed);
+
     /**
      * Claims one pending, due package by id for a worker (a consumer handed its id by a broker):
      * dispatched, next attempt, under a lease; empty when it is not claimable.

@@ -6,6 +6,11 @@ import dev.messagecenter.delivery.DeliveryResult;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.stats.Counters;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
@@ -41,40 +46,114 @@ class PackageWorker implements PackageQueue.PackageConsumer {
 
     @Override
     public void accept(PackageQueue.ClaimedPackage claimed) {
-        Optional<PackageStore.Work> found = packages.work(claimed.packageId(), claimed.attempt());
-        if (found.isEmpty() || found.get().state() != PackageState.DISPATCHED) {
+        acceptAll(List.of(claimed));
+    }
+
+    /**
+     * Works several claimed packages: reads them in one query, delivers them a channel at a time
+     * (one call per channel, so that the inbox writes a batch in one statement), and records every
+     * outcome in one transaction. Outcomes are recorded in message order, so that two workers'
+     * batches take the message locks in the same order.
+     */
+    @Override
+    public void acceptAll(List<PackageQueue.ClaimedPackage> claimed) {
+        Map<Long, PackageStore.Work> works = claimed.size() == 1
+                ? packages.work(
+                                claimed.getFirst().packageId(),
+                                claimed.getFirst().attempt())
+                        .map(work -> Map.of(claimed.getFirst().packageId(), work))
+                        .orElse(Map.of())
+                : packages.workAll(claimed);
+        Map<String, List<Step>> byChannel = new LinkedHashMap<>();
+        for (PackageQueue.ClaimedPackage one : claimed) {
+            PackageStore.Work work = works.get(one.packageId());
+            if (work == null || work.state() != PackageState.DISPATCHED) {
+                continue;
+            }
+            if (work.messageStatus() == MessageStatus.REVOKED || work.messageStatus() == MessageStatus.CANCELED) {
+                cancel(one, work.delivery().messageId());
+                continue;
+            }
+            byChannel
+                    .computeIfAbsent(work.delivery().channel(), channel -> new ArrayList<>())
+                    .add(new Step(one, work));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        byChannel.forEach((channel, steps) -> outcomes.addAll(deliver(channel, steps)));
+        if (outcomes.isEmpty()) {
             return;
         }
-        PackageStore.Work work = found.get();
-        UUID messageId = work.delivery().messageId();
-        if (work.messageStatus() == MessageStatus.REVOKED || work.messageStatus() == MessageStatus.CANCELED) {
-            support.transaction().executeWithoutResult(status -> {
-                if (packages.cancel(claimed.packageId(), claimed.attempt())) {
-                    support.log().record(messageId, claimed.packageId(), "PACKAGE_CANCELED", null);
-                }
-            });
-            return;
-        }
-        ChannelSender sender = channels.sender(work.delivery().channel()).orElse(null);
-        DeliveryResult result;
+        outcomes.sort(
+                Comparator.comparing((Outcome o) -> o.step().work().delivery().messageId())
+                        .thenComparing(o -> o.step().claimed().packageId()));
+        support.transaction()
+                .executeWithoutResult(status -> outcomes.forEach(
+                        o -> record(o.step().claimed(), o.step().work(), o.result())));
+    }
+
+    private void cancel(PackageQueue.ClaimedPackage claimed, UUID messageId) {
+        support.transaction().executeWithoutResult(status -> {
+            if (packages.cancel(claimed.packageId(), claimed.attempt())) {
+                support.log().record(messageId, claimed.packageId(), "PACKAGE_CANCELED", null);
+            }
+        });
+    }
+
+    /** The channel's results for its packages; a batch that fails as a whole is delivered one by one. */
+    private List<Outcome> deliver(String channel, List<Step> steps) {
+        ChannelSender sender = channels.sender(channel).orElse(null);
         if (sender == null) {
-            result = new DeliveryResult.Failed(
-                    "no sender for channel " + work.delivery().channel());
-        } else {
+            return steps.stream()
+                    .map(step -> new Outcome(step, new DeliveryResult.Failed("no sender for channel " + channel)))
+                    .toList();
+        }
+        if (steps.size() > 1) {
             try {
-                result = sender.deliver(work.delivery());
-            } catch (RuntimeException e) {
+                List<DeliveryResult> results = sender.deliverAll(
+                        steps.stream().map(step -> step.work().delivery()).toList());
+                if (results.size() == steps.size()) {
+                    List<Outcome> outcomes = new ArrayList<>(steps.size());
+                    for (int i = 0; i < steps.size(); i++) {
+                        outcomes.add(new Outcome(steps.get(i), results.get(i)));
+                    }
+                    return outcomes;
+                }
                 log.warn(
-                        "Package {} failed on {}: {}",
-                        claimed.packageId(),
-                        work.delivery().channel(),
+                        "{} answered {} results for {} packages; delivering them one by one",
+                        channel,
+                        results.size(),
+                        steps.size());
+            } catch (RuntimeException e) {
+                // why: deliveries are idempotent, so the packages a failed batch did deliver are
+                // delivered again without being counted twice
+                log.warn(
+                        "A batch of {} packages failed on {} ({}); delivering them one by one",
+                        steps.size(),
+                        channel,
                         e.toString());
-                result = new DeliveryResult.Retry(e.getClass().getSimpleName(), null);
             }
         }
-        DeliveryResult outcome = result;
-        support.transaction().executeWithoutResult(status -> record(claimed, work, outcome));
+        return steps.stream()
+                .map(step -> new Outcome(step, deliverOne(sender, step)))
+                .toList();
     }
+
+    private DeliveryResult deliverOne(ChannelSender sender, Step step) {
+        try {
+            return sender.deliver(step.work().delivery());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Package {} failed on {}: {}",
+                    step.claimed().packageId(),
+                    step.work().delivery().channel(),
+                    e.toString());
+            return new DeliveryResult.Retry(e.getClass().getSimpleName(), null);
+        }
+    }
+
+    private record Step(PackageQueue.ClaimedPackage claimed, PackageStore.Work work) {}
+
+    private record Outcome(Step step, DeliveryResult result) {}
 
     private void record(PackageQueue.ClaimedPackage claimed, PackageStore.Work work, DeliveryResult result) {
         long id = claimed.packageId();

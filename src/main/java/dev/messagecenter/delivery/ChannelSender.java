@@ -1,5 +1,7 @@
 package dev.messagecenter.delivery;
 
+import java.util.List;
+
 /**
  * Delivers packages on one channel. Adding a channel is adding one bean of this type: the name it
  * returns becomes a valid value of a message's {@code channels}.
@@ -21,4 +23,13 @@ public interface ChannelSender {
     }
 
     DeliveryResult deliver(DeliveryPackage work);
+
+    /**
+     * Delivers several packages, answering one result per package in the same order. By default
+     * one after the other; a channel that can deliver many packages at once more cheaply (one
+     * statement instead of one per package) overrides it.
+     */
+    default List<DeliveryResult> deliverAll(List<DeliveryPackage> work) {
+        return work.stream().map(this::deliver).toList();
+    }
 }

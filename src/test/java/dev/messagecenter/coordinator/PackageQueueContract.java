@@ -213,6 +213,7 @@ public abstract class PackageQueueContract {
                 4,
                 2,
                 2,
+                20,
                 Duration.ofMillis(100),
                 Duration.ofMillis(400),
                 Duration.ofSeconds(3));

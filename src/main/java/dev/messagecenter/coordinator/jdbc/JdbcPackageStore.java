@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,33 +52,51 @@ public class JdbcPackageStore implements PackageStore {
                 .single();
     }
 
+    private static final String WORK_QUERY = """
+            select p.id, p.message_id, p.channel, p.recipients, p.state, p.first_attempt_at,
+                   m.title, m.body, m.category, m.pinned, m.force_read, m.status
+            from packages p join messages m on m.id = p.message_id
+            """;
+
     @Override
     public Optional<Work> work(long packageId, int attempt) {
-        return jdbc.sql("""
-                        select p.id, p.message_id, p.channel, p.recipients, p.state, p.first_attempt_at,
-                               m.title, m.body, m.category, m.pinned, m.force_read, m.status
-                        from packages p join messages m on m.id = p.message_id
-                        where p.id = :id
-                        """)
+        return jdbc.sql(WORK_QUERY + "where p.id = :id")
                 .param("id", packageId)
-                .query((rs, row) -> new Work(
-                        new DeliveryPackage(
-                                rs.getLong("id"),
-                                rs.getObject("message_id", UUID.class),
-                                rs.getString("channel"),
-                                attempt,
-                                Arrays.asList(
-                                        (String[]) rs.getArray("recipients").getArray()),
-                                new DeliveryPackage.Content(
-                                        rs.getString("title"),
-                                        rs.getString("body"),
-                                        rs.getString("category"),
-                                        rs.getBoolean("pinned"),
-                                        rs.getBoolean("force_read"))),
-                        PackageState.of(rs.getString("state")),
-                        MessageStatus.valueOf(rs.getString("status")),
-                        instant(rs.getTimestamp("first_attempt_at"), Instant.now())))
+                .query((rs, row) -> work(rs, attempt))
                 .optional();
+    }
+
+    @Override
+    public Map<Long, Work> workAll(List<PackageQueue.ClaimedPackage> claimed) {
+        Map<Long, Integer> attempts = new HashMap<>();
+        claimed.forEach(c -> attempts.put(c.packageId(), c.attempt()));
+        Map<Long, Work> works = new HashMap<>();
+        jdbc.sql(WORK_QUERY + "where p.id = any(:ids)")
+                .param("ids", attempts.keySet().toArray(Long[]::new))
+                .query(rs -> {
+                    long id = rs.getLong("id");
+                    works.put(id, work(rs, attempts.get(id)));
+                });
+        return works;
+    }
+
+    private static Work work(ResultSet rs, int attempt) throws SQLException {
+        return new Work(
+                new DeliveryPackage(
+                        rs.getLong("id"),
+                        rs.getObject("message_id", UUID.class),
+                        rs.getString("channel"),
+                        attempt,
+                        Arrays.asList((String[]) rs.getArray("recipients").getArray()),
+                        new DeliveryPackage.Content(
+                                rs.getString("title"),
+                                rs.getString("body"),
+                                rs.getString("category"),
+                                rs.getBoolean("pinned"),
+                                rs.getBoolean("force_read"))),
+                PackageState.of(rs.getString("state")),
+                MessageStatus.valueOf(rs.getString("status")),
+                instant(rs.getTimestamp("first_attempt_at"), Instant.now()));
     }
 
     @Override

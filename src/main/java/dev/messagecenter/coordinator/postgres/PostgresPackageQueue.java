@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -76,13 +75,14 @@ class PostgresPackageQueue implements PackageQueue {
         while (running) {
             try {
                 sweepExpiredLeases();
-                Optional<ClaimedPackage> claimed = claim(lane);
-                if (claimed.isPresent()) {
+                List<ClaimedPackage> claimed = claim(lane, lane == Lane.DIRECT ? properties.directBatch() : 1);
+                if (!claimed.isEmpty()) {
                     try {
-                        consumer.accept(claimed.get());
+                        consumer.acceptAll(claimed);
                     } catch (RuntimeException e) {
-                        // why: hand the package back now rather than when its lease runs out
-                        release(claimed.get());
+                        // why: hand the packages back now rather than when their lease runs out;
+                        // those already recorded are not dispatched any more and stay as they are
+                        claimed.forEach(this::release);
                         throw e;
                     }
                 } else {
@@ -98,20 +98,23 @@ class PostgresPackageQueue implements PackageQueue {
         }
     }
 
-    Optional<ClaimedPackage> claim(Lane lane) {
-        return transaction.execute(status -> jdbc.sql("""
+    /** Claims up to {@code limit} pending, due packages of the lane, oldest first. */
+    List<ClaimedPackage> claim(Lane lane, int limit) {
+        List<ClaimedPackage> claimed = transaction.execute(status -> jdbc.sql("""
                         update packages set state = 'dispatched', attempts = attempts + 1,
                             lease_until = now() + cast(:lease as interval),
                             first_attempt_at = coalesce(first_attempt_at, now()), updated_at = now()
-                        where id = (select id from packages
-                                    where lane = :lane and state = 'pending' and next_attempt_at <= now()
-                                    order by next_attempt_at, id limit 1 for update skip locked)
+                        where id in (select id from packages
+                                     where lane = :lane and state = 'pending' and next_attempt_at <= now()
+                                     order by next_attempt_at, id limit :limit for update skip locked)
                         returning id, attempts
                         """)
                 .param("lane", lane.id())
+                .param("limit", limit)
                 .param("lease", properties.packageLease().toMillis() + " milliseconds")
                 .query((rs, row) -> new ClaimedPackage(rs.getLong("id"), rs.getInt("attempts")))
-                .optional());
+                .list());
+        return claimed == null ? List.of() : claimed;
     }
 
     private void release(ClaimedPackage claimed) {

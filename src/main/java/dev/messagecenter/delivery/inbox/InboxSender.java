@@ -4,6 +4,10 @@ import dev.messagecenter.delivery.ChannelSender;
 import dev.messagecenter.delivery.DeliveryPackage;
 import dev.messagecenter.delivery.DeliveryResult;
 import dev.messagecenter.inbox.InboxChanged;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -60,5 +64,50 @@ class InboxSender implements ChannelSender {
         });
         int delivered = present == null ? 0 : present.intValue();
         return new DeliveryResult.Delivered(delivered, 0);
+    }
+
+    /** Several packages in one transaction: one insert and one count for all of them. */
+    @Override
+    public List<DeliveryResult> deliverAll(List<DeliveryPackage> work) {
+        List<Integer> positions = new ArrayList<>();
+        List<UUID> messages = new ArrayList<>();
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < work.size(); i++) {
+            for (String recipient : work.get(i).recipients()) {
+                positions.add(i);
+                messages.add(work.get(i).messageId());
+                recipients.add(recipient);
+            }
+        }
+        int[] present = new int[work.size()];
+        transaction.executeWithoutResult(status -> {
+            jdbc.sql("""
+                            insert into inbox_entries (recipient_id, message_id)
+                            select r.id, x.message from unnest(:messages, :recipients) as x(message, recipient)
+                            join recipients r on r.id = x.recipient and r.active
+                            on conflict do nothing
+                            """)
+                    .param("messages", messages.toArray(UUID[]::new))
+                    .param("recipients", recipients.toArray(String[]::new))
+                    .update();
+            events.publishEvent(InboxChanged.forRecipients(new LinkedHashSet<>(recipients)));
+            jdbc.sql("""
+                            select x.position, count(e.recipient_id)
+                            from unnest(:positions, :messages, :recipients) as x(position, message, recipient)
+                            join inbox_entries e on e.message_id = x.message and e.recipient_id = x.recipient
+                            group by x.position
+                            """)
+                    .param("positions", positions.toArray(Integer[]::new))
+                    .param("messages", messages.toArray(UUID[]::new))
+                    .param("recipients", recipients.toArray(String[]::new))
+                    .query(rs -> {
+                        present[rs.getInt(1)] = rs.getInt(2);
+                    });
+        });
+        List<DeliveryResult> results = new ArrayList<>(work.size());
+        for (int count : present) {
+            results.add(new DeliveryResult.Delivered(count, 0));
+        }
+        return results;
     }
 }
