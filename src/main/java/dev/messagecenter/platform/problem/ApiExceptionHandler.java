@@ -19,6 +19,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -156,6 +157,7 @@ class ApiExceptionHandler {
 
     @ExceptionHandler({
         CannotGetJdbcConnectionException.class,
+        CannotCreateTransactionException.class,
         DataAccessResourceFailureException.class,
         TransientDataAccessResourceException.class,
         QueryTimeoutException.class
