@@ -18,21 +18,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.PreparedStatementSetter;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
 class JdbcMessageStore implements MessageStore {
-
-    /** The first total cost of an {@code EXPLAIN (FORMAT JSON)}: the top node's, the whole statement's. */
-    private static final Pattern TOTAL_COST = Pattern.compile("\"Total Cost\": ([0-9.]+)");
 
     // why: qualified, because a search by city joins message_cities, which has a created_at and a status too
     static final String COLUMNS = """
@@ -134,55 +128,19 @@ class JdbcMessageStore implements MessageStore {
     }
 
     /**
-     * One statement per page. With a city and no text it walks {@code message_cities} in page
-     * order: the city's rows newest first, filtered by status in the index, each joined to its
-     * message for the other filters, stopping after {@code limit} matches. With a city and a text,
-     * that walk is cheap for a common word and slow for a rare one, which the text index finds
-     * faster on {@code messages} alone; PostgreSQL cannot weigh the two in one statement, so both
-     * are planned ({@code EXPLAIN}, about a millisecond each) and the cheaper one runs. Without a
-     * city it is a query on {@code messages} alone (docs/search.md names the index each filter uses).
+     * One statement per page. With a city it walks {@code message_cities} in page order: the city's
+     * rows newest first, filtered by status in the index, each joined to its message for the other
+     * filters, stopping after {@code limit} matches. Without a city it is a query on {@code messages}
+     * alone (docs/search.md names the index each filter uses).
      */
     @Override
     public List<Message> search(MessageQuery query) {
-        Shape shape;
-        if (query.city() == null) {
-            shape = Shape.MESSAGES;
-        } else if (query.text() == null) {
-            shape = Shape.CITY_WALK;
-        } else {
-            shape = cost(statement(query, Shape.MESSAGES)) < cost(statement(query, Shape.CITY_WALK))
-                    ? Shape.MESSAGES
-                    : Shape.CITY_WALK;
-        }
-        return search(query, shape);
-    }
-
-    /** Where a search starts: the city's rows of {@code message_cities}, or {@code messages}. */
-    enum Shape {
-        CITY_WALK,
-        MESSAGES
-    }
-
-    /** The search in the given shape; both give the same rows in the same order. */
-    List<Message> search(MessageQuery query, Shape shape) {
-        Statement statement = statement(query, shape);
-        return template.query(statement.sql(), statement.setter(), JdbcMessageStore::map);
-    }
-
-    private double cost(Statement statement) {
-        String plan = template.query(
-                "explain (format json) " + statement.sql(), statement.setter(), rs -> rs.next() ? rs.getString(1) : "");
-        Matcher total = TOTAL_COST.matcher(plan == null ? "" : plan);
-        return total.find() ? Double.parseDouble(total.group(1)) : Double.MAX_VALUE;
-    }
-
-    private static Statement statement(MessageQuery query, Shape shape) {
         StringBuilder sql = new StringBuilder("select " + COLUMNS);
         List<Object> args = new ArrayList<>();
         String createdAt;
         String id;
         String status;
-        if (shape == Shape.CITY_WALK) {
+        if (query.city() != null) {
             sql.append(" from message_cities c join messages on messages.id = c.message_id where c.city = ?");
             args.add(query.city());
             createdAt = "c.created_at";
@@ -190,11 +148,6 @@ class JdbcMessageStore implements MessageStore {
             status = "c.status";
         } else {
             sql.append(" from messages where true");
-            if (query.city() != null) {
-                // why: the meaning of the city filter, which message_cities mirrors row for row
-                sql.append(" and messages.segment_cities @> array[cast(? as text)]");
-                args.add(query.city());
-            }
             createdAt = "messages.created_at";
             id = "messages.id";
             status = "messages.status";
@@ -231,23 +184,20 @@ class JdbcMessageStore implements MessageStore {
         sql.append(" order by ").append(createdAt).append(" desc, ").append(id).append(" desc limit ?");
         args.add(query.limit());
         boolean planForTheValues = query.text() != null || query.city() != null || query.kind() != null;
-        return new Statement(sql.toString(), args.toArray(), planForTheValues);
-    }
-
-    private record Statement(String sql, Object[] args, boolean planForTheValues) {
-        PreparedStatementSetter setter() {
-            return statement -> {
-                if (planForTheValues) {
-                    // why: after five runs on a connection the driver prepares a statement on the
-                    // server, and PostgreSQL may then keep one generic plan whatever the word, city
-                    // or kind. Measured over 1,000,000 messages: the generic plan for a word in 2.5%
-                    // of them with a city and a kind read 16,415 messages in 600 ms; planned for the
-                    // values, the same search walked 2,581 rows of the city in 67 ms.
-                    statement.unwrap(PGStatement.class).setPrepareThreshold(0);
-                }
-                new ArgumentPreparedStatementSetter(args).setValues(statement);
-            };
-        }
+        return template.query(
+                sql.toString(),
+                statement -> {
+                    if (planForTheValues) {
+                        // why: after five runs on a connection the driver prepares a statement on the
+                        // server, and PostgreSQL may then keep one generic plan whatever the word, city
+                        // or kind. Measured over 1,000,000 messages: the generic plan for a word in 2.5%
+                        // of them with a city and a kind read 16,415 messages in 600 ms; planned for the
+                        // values, the same search walked 2,581 rows of the city in 67 ms.
+                        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+                    }
+                    new ArgumentPreparedStatementSetter(args.toArray()).setValues(statement);
+                },
+                JdbcMessageStore::map);
     }
 
     static Message map(ResultSet rs, int row) throws SQLException {
