@@ -99,7 +99,11 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         });
     }
 
-    /** The channel's results for its packages; a batch that fails as a whole is delivered one by one. */
+    /**
+     * The channel's results for its packages: in one call when the channel delivers in batches
+     * (a batch that fails is then delivered one by one), else one package after the other, so that
+     * a push that fails never makes the pushes before it go out twice.
+     */
     private List<Outcome> deliver(String channel, List<Step> steps) {
         ChannelSender sender = channels.sender(channel).orElse(null);
         if (sender == null) {
@@ -107,7 +111,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                     .map(step -> new Outcome(step, new DeliveryResult.Failed("no sender for channel " + channel)))
                     .toList();
         }
-        if (steps.size() > 1) {
+        if (steps.size() > 1 && sender.deliversInBatches()) {
             try {
                 List<DeliveryResult> results = sender.deliverAll(
                         steps.stream().map(step -> step.work().delivery()).toList());
@@ -124,8 +128,8 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                         results.size(),
                         steps.size());
             } catch (RuntimeException e) {
-                // why: deliveries are idempotent, so the packages a failed batch did deliver are
-                // delivered again without being counted twice
+                // why: a batch is all or nothing (deliversInBatches), so delivering its packages
+                // again one by one repeats nothing
                 log.warn(
                         "A batch of {} packages failed on {} ({}); delivering them one by one",
                         steps.size(),

@@ -25,9 +25,18 @@ public interface ChannelSender {
     DeliveryResult deliver(DeliveryPackage work);
 
     /**
-     * Delivers several packages, answering one result per package in the same order. By default
-     * one after the other; a channel that can deliver many packages at once more cheaply (one
-     * statement instead of one per package) overrides it.
+     * Whether {@link #deliverAll} delivers several packages at once, all or nothing (one database
+     * transaction), so that a batch that failed can be delivered again without repeating anything
+     * a recipient notices. Channels that call out to others one package at a time answer false and
+     * are handed their packages one by one.
+     */
+    default boolean deliversInBatches() {
+        return false;
+    }
+
+    /**
+     * Delivers several packages at once, answering one result per package in the same order; used
+     * only when {@link #deliversInBatches()} is true.
      */
     default List<DeliveryResult> deliverAll(List<DeliveryPackage> work) {
         return work.stream().map(this::deliver).toList();

@@ -66,6 +66,11 @@ class InboxSender implements ChannelSender {
         return new DeliveryResult.Delivered(delivered, 0);
     }
 
+    @Override
+    public boolean deliversInBatches() {
+        return true;
+    }
+
     /** Several packages in one transaction: one insert and one count for all of them. */
     @Override
     public List<DeliveryResult> deliverAll(List<DeliveryPackage> work) {
