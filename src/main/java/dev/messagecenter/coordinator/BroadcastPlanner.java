@@ -102,10 +102,7 @@ class BroadcastPlanner {
                     events.add(new LifecycleLog.Entry(list.messageId(), null, "SENDING", null));
                 }
                 events.add(new LifecycleLog.Entry(
-                        list.messageId(),
-                        null,
-                        "PLANNED",
-                        "targeted " + list.targeted() + ", packages " + list.packages()));
+                        list.messageId(), null, "PLANNED", planned(list.targeted(), list.packages())));
                 if (list.status() != MessageStatus.SENDING) {
                     events.add(new LifecycleLog.Entry(
                             list.messageId(), null, list.status().name(), null));
@@ -190,15 +187,15 @@ class BroadcastPlanner {
                             support.counters().add(id, Counters.DELIVERED_PREFIX + channel, planned.targeted()));
         }
         MessageStatus status = plans.finishPlanning(id);
-        support.log()
-                .record(
-                        id,
-                        null,
-                        "PLANNED",
-                        "targeted " + planned.targeted() + ", packages " + planned.packagesTotal());
+        support.log().record(id, null, "PLANNED", planned(planned.targeted(), planned.packagesTotal()));
         if (status != MessageStatus.SENDING) {
             support.log().record(id, null, status.name(), null);
         }
         log.info("Planned message {}: {} recipients, {} packages", id, planned.targeted(), planned.packagesTotal());
+    }
+
+    /** The detail of a PLANNED event. */
+    private static String planned(long targeted, int packages) {
+        return "targeted " + targeted + ", packages " + packages;
     }
 }

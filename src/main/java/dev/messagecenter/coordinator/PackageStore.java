@@ -20,10 +20,10 @@ public interface PackageStore {
 
     long insert(UUID messageId, String channel, Lane lane, int seq, List<String> recipients);
 
-    /** The package's work and its message's status, if the package exists. */
-    Optional<Work> work(long packageId, int attempt);
-
-    /** {@link #work} of several claimed packages in one query, by package id; missing ones are absent. */
+    /**
+     * What claimed packages carry and the status of their messages, in one query, by package id;
+     * packages that do not exist are absent.
+     */
     Map<Long, Work> workAll(List<PackageQueue.ClaimedPackage> claimed);
 
     /**

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -50,20 +51,15 @@ class PackageWorker implements PackageQueue.PackageConsumer {
     }
 
     /**
-     * Works several claimed packages: reads them in one query, delivers them a channel at a time
-     * (one call per channel, so that the inbox writes a batch in one statement), and records every
-     * outcome in one transaction. Outcomes are recorded in message order, so that two workers'
-     * batches take the message locks in the same order.
+     * Works several claimed packages, read in one query. A channel that delivers in batches (the
+     * inbox) gets all of its packages in one call, and their outcomes are recorded in one
+     * transaction, in message order, so that two workers' batches take the message locks in the
+     * same order. Any other channel's packages are delivered and recorded one at a time, so that a
+     * worker killed mid-batch sends again only the package it had in hand.
      */
     @Override
     public void acceptAll(List<PackageQueue.ClaimedPackage> claimed) {
-        Map<Long, PackageStore.Work> works = claimed.size() == 1
-                ? packages.work(
-                                claimed.getFirst().packageId(),
-                                claimed.getFirst().attempt())
-                        .map(work -> Map.of(claimed.getFirst().packageId(), work))
-                        .orElse(Map.of())
-                : packages.workAll(claimed);
+        Map<Long, PackageStore.Work> works = packages.workAll(claimed);
         Map<String, List<Step>> byChannel = new LinkedHashMap<>();
         for (PackageQueue.ClaimedPackage one : claimed) {
             PackageStore.Work work = works.get(one.packageId());
@@ -78,10 +74,37 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                     .computeIfAbsent(work.delivery().channel(), channel -> new ArrayList<>())
                     .add(new Step(one, work));
         }
-        List<Outcome> outcomes = new ArrayList<>();
-        byChannel.forEach((channel, steps) -> outcomes.addAll(deliver(channel, steps)));
-        if (outcomes.isEmpty()) {
-            return;
+        byChannel.forEach((channel, steps) -> {
+            ChannelSender sender = channels.sender(channel).orElse(null);
+            if (sender != null && steps.size() > 1 && sender.deliversInBatches() && deliverBatch(sender, steps)) {
+                return;
+            }
+            for (Step step : steps) {
+                DeliveryResult result = deliverOne(sender, step);
+                support.transaction().executeWithoutResult(status -> record(step.claimed(), step.work(), result));
+            }
+        });
+    }
+
+    /** Delivers and records a batch; false, with nothing recorded, when the delivery failed. */
+    private boolean deliverBatch(ChannelSender sender, List<Step> steps) {
+        List<DeliveryResult> results;
+        try {
+            results = sender.deliverAll(
+                    steps.stream().map(step -> step.work().delivery()).toList());
+        } catch (RuntimeException e) {
+            // why: a batch is all or nothing (deliversInBatches), so delivering its packages
+            // again one by one repeats nothing
+            log.warn(
+                    "A batch of {} packages failed on {} ({}); delivering them one by one",
+                    steps.size(),
+                    sender.channel(),
+                    e.toString());
+            return false;
+        }
+        List<Outcome> outcomes = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            outcomes.add(new Outcome(steps.get(i), results.get(i)));
         }
         outcomes.sort(
                 Comparator.comparing((Outcome o) -> o.step().work().delivery().messageId())
@@ -89,6 +112,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         support.transaction()
                 .executeWithoutResult(status -> outcomes.forEach(
                         o -> record(o.step().claimed(), o.step().work(), o.result())));
+        return true;
     }
 
     private void cancel(PackageQueue.ClaimedPackage claimed, UUID messageId) {
@@ -99,50 +123,11 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         });
     }
 
-    /**
-     * The channel's results for its packages: in one call when the channel delivers in batches
-     * (a batch that fails is then delivered one by one), else one package after the other, so that
-     * a push that fails never makes the pushes before it go out twice.
-     */
-    private List<Outcome> deliver(String channel, List<Step> steps) {
-        ChannelSender sender = channels.sender(channel).orElse(null);
+    private DeliveryResult deliverOne(@Nullable ChannelSender sender, Step step) {
         if (sender == null) {
-            return steps.stream()
-                    .map(step -> new Outcome(step, new DeliveryResult.Failed("no sender for channel " + channel)))
-                    .toList();
+            return new DeliveryResult.Failed(
+                    "no sender for channel " + step.work().delivery().channel());
         }
-        if (steps.size() > 1 && sender.deliversInBatches()) {
-            try {
-                List<DeliveryResult> results = sender.deliverAll(
-                        steps.stream().map(step -> step.work().delivery()).toList());
-                if (results.size() == steps.size()) {
-                    List<Outcome> outcomes = new ArrayList<>(steps.size());
-                    for (int i = 0; i < steps.size(); i++) {
-                        outcomes.add(new Outcome(steps.get(i), results.get(i)));
-                    }
-                    return outcomes;
-                }
-                log.warn(
-                        "{} answered {} results for {} packages; delivering them one by one",
-                        channel,
-                        results.size(),
-                        steps.size());
-            } catch (RuntimeException e) {
-                // why: a batch is all or nothing (deliversInBatches), so delivering its packages
-                // again one by one repeats nothing
-                log.warn(
-                        "A batch of {} packages failed on {} ({}); delivering them one by one",
-                        steps.size(),
-                        channel,
-                        e.toString());
-            }
-        }
-        return steps.stream()
-                .map(step -> new Outcome(step, deliverOne(sender, step)))
-                .toList();
-    }
-
-    private DeliveryResult deliverOne(ChannelSender sender, Step step) {
         try {
             return sender.deliver(step.work().delivery());
         } catch (RuntimeException e) {

@@ -52,31 +52,20 @@ public class JdbcPackageStore implements PackageStore {
                 .single();
     }
 
-    private static final String WORK_QUERY = """
-            select p.id, p.message_id, p.channel, p.recipients, p.state, p.first_attempt_at,
-                   m.title, m.body, m.category, m.pinned, m.force_read, m.status
-            from packages p join messages m on m.id = p.message_id
-            """;
-
-    @Override
-    public Optional<Work> work(long packageId, int attempt) {
-        return jdbc.sql(WORK_QUERY + "where p.id = :id")
-                .param("id", packageId)
-                .query((rs, row) -> work(rs, attempt))
-                .optional();
-    }
-
     @Override
     public Map<Long, Work> workAll(List<PackageQueue.ClaimedPackage> claimed) {
         Map<Long, Integer> attempts = new HashMap<>();
         claimed.forEach(c -> attempts.put(c.packageId(), c.attempt()));
         Map<Long, Work> works = new HashMap<>();
-        jdbc.sql(WORK_QUERY + "where p.id = any(:ids)")
-                .param("ids", attempts.keySet().toArray(Long[]::new))
-                .query(rs -> {
-                    long id = rs.getLong("id");
-                    works.put(id, work(rs, attempts.get(id)));
-                });
+        jdbc.sql("""
+                        select p.id, p.message_id, p.channel, p.recipients, p.state, p.first_attempt_at,
+                               m.title, m.body, m.category, m.pinned, m.force_read, m.status
+                        from packages p join messages m on m.id = p.message_id
+                        where p.id = any(:ids)
+                        """).param("ids", attempts.keySet().toArray(Long[]::new)).query(rs -> {
+            long id = rs.getLong("id");
+            works.put(id, work(rs, attempts.get(id)));
+        });
         return works;
     }
 

@@ -78,23 +78,26 @@ class JdbcPlanStore implements PlanStore {
                         cross join lateral unnest(m.channels) with ordinality as c(channel, ord)
                         where m.id = any(:ids) and r.ids is not null
                         returning message_id, cardinality(recipients) as size
-                        """)
-                .param("ids", ids)
-                .query((rs, row) -> {
-                    long[] counts = opened.computeIfAbsent(rs.getObject("message_id", UUID.class), id -> new long[2]);
-                    counts[0] = rs.getLong("size");
-                    counts[1]++;
-                    return null;
-                })
-                .list();
+                        """).param("ids", ids).query(rs -> {
+            long[] targetedAndPackages =
+                    opened.computeIfAbsent(rs.getObject("message_id", UUID.class), id -> new long[2]);
+            targetedAndPackages[0] = rs.getLong("size");
+            targetedAndPackages[1]++;
+        });
         Long[] targeted = new Long[ids.length];
         Integer[] packages = new Integer[ids.length];
+        List<PlannedList> planned = new ArrayList<>(ids.length);
         for (int i = 0; i < ids.length; i++) {
             long[] counts = opened.getOrDefault(ids[i], new long[2]);
             targeted[i] = counts[0];
             packages[i] = Math.toIntExact(counts[1]);
+            planned.add(new PlannedList(
+                    ids[i],
+                    due.get(i).status().equals("SCHEDULED"),
+                    targeted[i],
+                    packages[i],
+                    packages[i] == 0 ? MessageStatus.SENT : MessageStatus.SENDING));
         }
-        Map<UUID, MessageStatus> statuses = new HashMap<>();
         jdbc.sql("""
                         update messages m set targeted = p.targeted, packages_open = p.packages,
                             packages_total = p.packages, planned = true, plan_owner = null, plan_lease_until = null,
@@ -104,19 +107,11 @@ class JdbcPlanStore implements PlanStore {
                             updated_at = now()
                         from unnest(:ids, :targeted, :packages) as p(id, targeted, packages)
                         where m.id = p.id
-                        returning m.id, m.status
                         """)
                 .param("ids", ids)
                 .param("targeted", targeted)
                 .param("packages", packages)
-                .query((rs, row) ->
-                        statuses.put(rs.getObject("id", UUID.class), MessageStatus.valueOf(rs.getString("status"))))
-                .list();
-        List<PlannedList> planned = new ArrayList<>(ids.length);
-        for (int i = 0; i < ids.length; i++) {
-            planned.add(new PlannedList(
-                    ids[i], due.get(i).status().equals("SCHEDULED"), targeted[i], packages[i], statuses.get(ids[i])));
-        }
+                .update();
         return planned;
     }
 

@@ -43,27 +43,7 @@ class InboxSender implements ChannelSender {
 
     @Override
     public DeliveryResult deliver(DeliveryPackage work) {
-        String[] recipients = work.recipients().toArray(String[]::new);
-        Long present = transaction.execute(status -> {
-            jdbc.sql("""
-                            insert into inbox_entries (recipient_id, message_id)
-                            select r.id, :message from recipients r where r.id = any(:ids) and r.active
-                            on conflict do nothing
-                            """)
-                    .param("message", work.messageId())
-                    .param("ids", recipients)
-                    .update();
-            events.publishEvent(InboxChanged.forRecipients(work.recipients()));
-            // why: count what is there, not what was inserted now, so a redelivery reports the same
-            return jdbc.sql(
-                            "select count(*) from inbox_entries where message_id = :message and recipient_id = any(:ids)")
-                    .param("message", work.messageId())
-                    .param("ids", recipients)
-                    .query(Long.class)
-                    .single();
-        });
-        int delivered = present == null ? 0 : present.intValue();
-        return new DeliveryResult.Delivered(delivered, 0);
+        return deliverAll(List.of(work)).getFirst();
     }
 
     @Override
@@ -71,7 +51,10 @@ class InboxSender implements ChannelSender {
         return true;
     }
 
-    /** Several packages in one transaction: one insert and one count for all of them. */
+    /**
+     * Several packages in one transaction: one insert and one count for all of them. The count is
+     * of what is there, not of what was inserted now, so a redelivery reports the same.
+     */
     @Override
     public List<DeliveryResult> deliverAll(List<DeliveryPackage> work) {
         List<Integer> positions = new ArrayList<>();
