@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +45,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p><b>Relay.</b> The planner commits packages as pending; one relay thread per lane then takes
  * pending, due packages that the broker has no message for yet ({@code queued_version} differs
- * from the row's {@code updated_at}), publishes them persistent with correlated publisher
- * confirms (at most {@code max-in-flight} unconfirmed), and marks only the confirmed ones queued.
- * It runs when {@link #published} wakes it and every poll interval, so packages left unconfirmed
- * by a crash, packages whose retry time arrived, and packages made pending again by an expired
- * lease are all published by the same query. Retry delays stay in the database
- * ({@code next_attempt_at}), never in broker TTLs.
+ * from the row's {@code updated_at}), marks them queued in a short transaction, publishes them
+ * persistent with correlated publisher confirms (at most {@code max-in-flight} unconfirmed), and
+ * then records the confirms ({@code queued_confirmed}); a package the broker did not confirm loses
+ * its mark and goes out in the next round. No row lock is held while the broker confirms, so a
+ * consumer claims a package as soon as its message arrives. The relay runs when {@link #published}
+ * wakes it and every poll interval, so packages whose retry time arrived and packages made pending
+ * again by an expired lease are published by the same query; marks left without a recorded confirm
+ * by a stopped relay are published again after {@code confirm-timeout}, and confirmed packages
+ * still pending after {@code republish-after} (a lost message) too. Retry delays stay in the
+ * database ({@code next_attempt_at}), never in broker TTLs.
  *
  * <p><b>Consumers.</b> Manual acks, {@code prefetch} per consumer, {@code workers} consumers per
  * lane. A delivery claims its package by id exactly as the embedded queue claims one (pending →
@@ -250,6 +256,7 @@ public final class RabbitPackageQueue implements PackageQueue {
         Duration idle = coordinator.pollInterval();
         Duration backoff = idle;
         Instant nextSweep = Instant.EPOCH;
+        Instant nextUnconfirmedCheck = Instant.EPOCH;
         Instant nextStaleCheck = Instant.now().plus(properties.republishAfter());
         @Nullable String outage = null;
         while (running) {
@@ -259,14 +266,15 @@ public final class RabbitPackageQueue implements PackageQueue {
                     nextSweep = now.plus(SWEEP_INTERVAL);
                     sweepExpiredLeases(lane);
                 }
-                Round round;
+                if (!now.isBefore(nextUnconfirmedCheck)) {
+                    nextUnconfirmedCheck = now.plus(properties.confirmTimeout());
+                    relayAll(lane, Pick.UNCONFIRMED);
+                }
                 if (!now.isBefore(nextStaleCheck)) {
                     nextStaleCheck = now.plus(properties.republishAfter().dividedBy(2));
-                    do {
-                        round = relay(lane, true);
-                    } while (running && round.brokerError() == null && round.queued() == properties.relayBatch());
+                    relayAll(lane, Pick.STALE);
                 }
-                round = relay(lane, false);
+                Round round = relay(lane, Pick.NEW);
                 if (round.brokerError() != null) {
                     if (outage == null) {
                         log.warn(
@@ -306,77 +314,110 @@ public final class RabbitPackageQueue implements PackageQueue {
         }
     }
 
+    private void relayAll(Lane lane, Pick pick) {
+        Round round;
+        do {
+            round = relay(lane, pick);
+        } while (running && round.brokerError() == null && round.queued() == properties.relayBatch());
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
     /**
-     * Publishes one batch of the lane's pending, due packages and marks the confirmed ones queued.
-     * The rows stay locked until the marks commit, so relays of other instances skip them and a
-     * consumer's claim waits for the mark.
+     * Publishes one batch of the lane's pending, due packages. The batch is taken and marked queued
+     * in a short transaction of its own, so no row stays locked while the broker confirms: a
+     * consumer can claim a package the moment its message arrives. Confirmed marks are then
+     * recorded as such; a package the broker did not confirm loses its mark and is relayed in the
+     * next round. A mark whose confirm was never recorded (the relay stopped in between) is taken
+     * again by the {@code stale} round once it is older than the confirm timeout.
      */
-    Round relay(Lane lane, boolean stale) {
-        Round round = transaction.execute(status -> {
-            List<Candidate> candidates = jdbc.sql("""
+    Round relay(Lane lane, Pick pick) {
+        List<Long> candidates = transaction.execute(status -> {
+            List<Long> ids = jdbc.sql(
+                            """
                             select id from packages
                             where lane = :lane and state = 'pending' and next_attempt_at <= now()
-                            """
-                            + (stale
-                                    ? "and queued_version = updated_at and queued_at < now() - cast(:age as interval) "
-                                    : "and queued_version is distinct from updated_at ")
-                            + "order by next_attempt_at, id limit :batch for update skip locked")
+                            """ + pick.condition + " order by next_attempt_at, id limit :batch for update skip locked")
                     .param("lane", lane.id())
                     .param("batch", properties.relayBatch())
-                    .params(stale ? Map.of("age", properties.republishAfter().toMillis() + " milliseconds") : Map.of())
-                    .query((rs, row) -> new Candidate(rs.getLong("id")))
+                    .params(
+                            switch (pick) {
+                                case NEW -> Map.of();
+                                case UNCONFIRMED -> Map.of("age", interval(properties.confirmTimeout()));
+                                case STALE -> Map.of("age", interval(properties.republishAfter()));
+                            })
+                    .query(Long.class)
                     .list();
-            if (candidates.isEmpty()) {
-                return Round.NOTHING;
-            }
-            List<CorrelationData> confirms = new ArrayList<>(candidates.size());
-            Semaphore permits = inFlight.get(lane);
-            String brokerError = null;
-            for (Candidate candidate : candidates) {
-                try {
-                    if (!permits.tryAcquire(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                        break;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                CorrelationData confirm;
-                try {
-                    confirm = publish(topology.routingKey(lane), lane, candidate.id(), null);
-                } catch (AmqpException e) {
-                    permits.release();
-                    count(lane, "failed", 1);
-                    brokerError = e.toString();
-                    log.debug("Could not publish packages of lane {}; they stay pending", lane.id(), e);
-                    break;
-                }
-                confirm.getFuture().whenComplete((result, failure) -> permits.release());
-                confirms.add(confirm);
-            }
-            count(lane, "published", confirms.size());
-            Instant deadline = Instant.now().plus(properties.confirmTimeout());
-            List<Long> queued = new ArrayList<>(confirms.size());
-            Map<String, Integer> outcomes = new HashMap<>();
-            for (int i = 0; i < confirms.size(); i++) {
-                Duration left = Duration.between(Instant.now(), deadline);
-                String outcome = outcome(confirms.get(i), left.isNegative() ? Duration.ZERO : left);
-                outcomes.merge(outcome, 1, Integer::sum);
-                if (outcome.equals("confirmed")) {
-                    queued.add(candidates.get(i).id());
-                }
-            }
-            outcomes.forEach((outcome, n) -> count(lane, outcome, n));
-            if (!queued.isEmpty()) {
+            if (!ids.isEmpty()) {
                 jdbc.sql("""
-                                update packages set queued_version = updated_at, queued_at = now()
-                                where id = any(:ids) and state = 'pending'
-                                """).param("ids", queued.toArray(Long[]::new)).update();
+                                update packages set queued_version = updated_at, queued_at = now(), queued_confirmed = false
+                                where id = any(:ids)
+                                """).param("ids", ids.toArray(Long[]::new)).update();
             }
+            return ids;
+        });
+        if (candidates == null || candidates.isEmpty()) {
+            return Round.NOTHING;
+        }
+        List<CorrelationData> confirms = new ArrayList<>(candidates.size());
+        Semaphore permits = inFlight.get(lane);
+        String brokerError = null;
+        for (long candidate : candidates) {
+            try {
+                if (!permits.tryAcquire(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            CorrelationData confirm;
+            try {
+                confirm = publish(topology.routingKey(lane), lane, candidate, null);
+            } catch (AmqpException e) {
+                permits.release();
+                count(lane, "failed", 1);
+                brokerError = e.toString();
+                log.debug("Could not publish packages of lane {}; they stay pending", lane.id(), e);
+                break;
+            }
+            confirm.getFuture().whenComplete((result, failure) -> permits.release());
+            confirms.add(confirm);
+        }
+        count(lane, "published", confirms.size());
+        Instant deadline = Instant.now().plus(properties.confirmTimeout());
+        Set<Long> queued = new HashSet<>();
+        Map<String, Integer> outcomes = new HashMap<>();
+        for (int i = 0; i < confirms.size(); i++) {
+            Duration left = Duration.between(Instant.now(), deadline);
+            String outcome = outcome(confirms.get(i), left.isNegative() ? Duration.ZERO : left);
+            outcomes.merge(outcome, 1, Integer::sum);
+            if (outcome.equals("confirmed")) {
+                queued.add(candidates.get(i));
+            }
+        }
+        outcomes.forEach((outcome, n) -> count(lane, outcome, n));
+        if (!queued.isEmpty()) {
+            jdbc.sql("update packages set queued_confirmed = true where id = any(:ids) and not queued_confirmed")
+                    .param("ids", queued.toArray(Long[]::new))
+                    .update();
+        }
+        if (queued.size() < candidates.size()) {
+            List<Long> unconfirmed = new ArrayList<>(candidates.subList(confirms.size(), candidates.size()));
+            for (int i = 0; i < confirms.size(); i++) {
+                if (!queued.contains(candidates.get(i))) {
+                    unconfirmed.add(candidates.get(i));
+                }
+            }
+            // why: only a mark still on the version this round published is taken back; a package
+            // a consumer claimed meanwhile has moved on
+            jdbc.sql("""
+                            update packages set queued_version = null
+                            where id = any(:ids) and state = 'pending' and queued_version = updated_at
+                                and not queued_confirmed
+                            """).param("ids", unconfirmed.toArray(Long[]::new)).update();
             if (queued.size() < confirms.size()) {
                 log.warn(
                         "{} of {} packages of lane {} were not confirmed by the broker ({}); they stay pending",
@@ -385,9 +426,29 @@ public final class RabbitPackageQueue implements PackageQueue {
                         lane.id(),
                         outcomes);
             }
-            return new Round(confirms.size(), queued.size(), brokerError);
-        });
-        return round == null ? Round.NOTHING : round;
+        }
+        return new Round(confirms.size(), queued.size(), brokerError);
+    }
+
+    /** Which pending packages a relay round takes. */
+    enum Pick {
+        /** Packages the broker has no message for yet: new, retried, released. */
+        NEW("and queued_version is distinct from updated_at"),
+        /** Packages marked for publishing whose confirm was never recorded, older than the confirm timeout. */
+        UNCONFIRMED("and queued_version = updated_at and not queued_confirmed"
+                + " and queued_at < now() - cast(:age as interval)"),
+        /** Confirmed packages still pending long after (their message was lost), older than republish-after. */
+        STALE("and queued_version = updated_at and queued_confirmed and queued_at < now() - cast(:age as interval)");
+
+        private final String condition;
+
+        Pick(String condition) {
+            this.condition = condition;
+        }
+    }
+
+    private static String interval(Duration duration) {
+        return duration.toMillis() + " milliseconds";
     }
 
     private void count(Lane lane, String outcome, int packages) {
@@ -494,8 +555,6 @@ public final class RabbitPackageQueue implements PackageQueue {
             return OptionalLong.empty();
         }
     }
-
-    private record Candidate(long id) {}
 
     /**
      * One relay round: packages published, of which confirmed and marked queued, and the broker's

@@ -15,7 +15,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +103,58 @@ class RabbitPackageQueueIT extends PackageQueueContract {
         } finally {
             queue.stop();
         }
+    }
+
+    @Test
+    void publishesAgainAMarkWhoseConfirmWasNeverRecordedButNotAConfirmedOne() {
+        // why: a relay killed between its mark and the confirm leaves a package marked queued that
+        // the broker may never have seen; a confirmed mark is left alone until republish-after
+        JdbcClient jdbc = JdbcClient.create(database);
+        UUID message = UUID.randomUUID();
+        jdbc.sql("""
+                        insert into messages (id, title, body, category, audience_type, channels, lane, status)
+                        values (:id, 'relay', 'b', 'test', 'list', array['PUSH'], 'bulk', 'SENDING')
+                        """).param("id", message).update();
+        long unconfirmed = markedPackage(jdbc, message, 0, false);
+        long confirmed = markedPackage(jdbc, message, 1, true);
+        PackageQueue queue = createQueue(
+                jdbc,
+                new TransactionTemplate(new org.springframework.jdbc.datasource.DataSourceTransactionManager(database)),
+                properties(Duration.ofSeconds(30)));
+        Queue<Long> consumed = new ConcurrentLinkedQueue<>();
+        try {
+            queue.consume(Lane.BULK, 1, claimed -> {
+                consumed.add(claimed.packageId());
+                jdbc.sql("update packages set state = 'done', updated_at = now() where id = :id")
+                        .param("id", claimed.packageId())
+                        .update();
+            });
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumed.contains(unconfirmed));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(consumed).containsExactly(unconfirmed));
+        } finally {
+            queue.stop();
+            jdbc.sql("update packages set state = 'canceled' where id = :id")
+                    .param("id", confirmed)
+                    .update();
+        }
+    }
+
+    private static long markedPackage(JdbcClient jdbc, UUID message, int seq, boolean confirmed) {
+        return jdbc.sql("""
+                        insert into packages (message_id, channel, lane, seq, recipients, queued_version, queued_at,
+                            queued_confirmed, updated_at)
+                        values (:message, 'PUSH', 'bulk', :seq, array['r-1'], now() - interval '1 hour',
+                            now() - interval '1 hour', :confirmed, now() - interval '1 hour')
+                        returning id
+                        """)
+                .param("message", message)
+                .param("seq", seq)
+                .param("confirmed", confirmed)
+                .query(Long.class)
+                .single();
     }
 
     @Test
