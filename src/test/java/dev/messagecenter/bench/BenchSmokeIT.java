@@ -27,6 +27,7 @@ class BenchSmokeIT {
                 "--direct-seconds", "2",
                 "--direct-clients", "8",
                 "--inbox-seconds", "2",
+                "--warmup-seconds", "1",
                 "--inbox-clients", "16",
                 "--inbox-tokens", "100",
                 "--inbox-broadcasts", "5",

@@ -28,6 +28,7 @@ record BenchOptions(
         int inboxBroadcasts,
         int inboxDirects,
         Duration referenceDuration,
+        Duration warmupDuration,
         int searchMessages,
         int searchRequests,
         int searchClients,
@@ -71,6 +72,8 @@ record BenchOptions(
               --inbox-broadcasts N    live broadcasts prepared for inbox reads (default 50)
               --inbox-directs N       live direct messages prepared for inbox reads (default 950)
               --reference-seconds S   loopback HTTP reference duration (default 5)
+              --warmup-seconds S      unmeasured load before the inbox reads and before the
+                                      reference, so that both measure a warm service (default 10)
               --search-messages N     messages inserted by SQL for search (default 1000000)
               --search-requests N     search requests measured (default 2000)
               --search-clients N      concurrent search clients (default 2)
@@ -93,6 +96,7 @@ record BenchOptions(
         int inboxBroadcasts = 50;
         int inboxDirects = 950;
         Duration referenceDuration = Duration.ofSeconds(5);
+        Duration warmupDuration = Duration.ofSeconds(10);
         int searchMessages = 1_000_000;
         int searchRequests = 2000;
         int searchClients = 2;
@@ -128,6 +132,7 @@ record BenchOptions(
                 case "--inbox-broadcasts" -> inboxBroadcasts = positive(option, value);
                 case "--inbox-directs" -> inboxDirects = positive(option, value);
                 case "--reference-seconds" -> referenceDuration = seconds(option, value);
+                case "--warmup-seconds" -> warmupDuration = seconds(option, value);
                 case "--search-messages" -> searchMessages = positive(option, value);
                 case "--search-requests" -> searchRequests = positive(option, value);
                 case "--search-clients" -> searchClients = positive(option, value);
@@ -154,6 +159,7 @@ record BenchOptions(
                 inboxBroadcasts,
                 inboxDirects,
                 referenceDuration,
+                warmupDuration,
                 searchMessages,
                 searchRequests,
                 searchClients,

@@ -12,12 +12,18 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The load generator's HTTP client: HTTP/1.1 with keep-alive, shared by all virtual-thread clients. */
+/**
+ * The load generator's HTTP client, shared by all virtual-thread clients: requests go through
+ * {@link Connections} (keep-alive HTTP/1.1 sockets); only the streamed import upload uses the
+ * JDK's {@code HttpClient}.
+ */
 final class Http implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final HttpClient client;
+    private final Connections connections;
     private final String base;
     private final String adminKey;
 
@@ -29,6 +35,7 @@ final class Http implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
+        this.connections = new Connections("localhost", port);
     }
 
     record Response(int status, String body) {
@@ -38,18 +45,11 @@ final class Http implements AutoCloseable {
     }
 
     Response get(String path, @Nullable String bearer) {
-        return send(request(path, bearer).GET(), Duration.ofSeconds(60));
+        return connections.send("GET", path, bearer, null, null, TIMEOUT);
     }
 
     Response admin(String method, String path, @Nullable String json) {
-        HttpRequest.Builder builder = request(path, adminKey)
-                .method(
-                        method,
-                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            builder.header("Content-Type", "application/json");
-        }
-        return send(builder, Duration.ofSeconds(60));
+        return connections.send(method, path, adminKey, json == null ? null : "application/json", json, TIMEOUT);
     }
 
     Response adminGet(String path) {
@@ -57,7 +57,21 @@ final class Http implements AutoCloseable {
     }
 
     Response adminUpload(String path, String contentType, HttpRequest.BodyPublisher body, Duration timeout) {
-        return send(request(path, adminKey).header("Content-Type", contentType).POST(body), timeout);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + adminKey)
+                .header("Content-Type", contentType)
+                .POST(body)
+                .timeout(timeout)
+                .build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Creates a message and returns its id; fails unless the answer is 201 (durable). */
@@ -81,26 +95,9 @@ final class Http implements AutoCloseable {
         return adminGet("/api/v1/messages/" + messageId).json().path("status").asString();
     }
 
-    private HttpRequest.Builder request(String path, @Nullable String bearer) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
-        return bearer == null ? builder : builder.header("Authorization", "Bearer " + bearer);
-    }
-
-    private Response send(HttpRequest.Builder builder, Duration timeout) {
-        try {
-            HttpResponse<String> response =
-                    client.send(builder.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public void close() {
+        connections.close();
         client.close();
     }
 }

@@ -58,7 +58,8 @@ final class Report {
             new Figure("heap.peakUsedMb", "service heap peak (broadcast)", "MB", Direction.AT_MOST, 512, 256),
             new Figure("heap.maxPauseMs", "longest GC pause (broadcast)", "ms", Direction.AT_MOST, 200, 200),
             new Figure(
-                    "reference.loopbackRequestsPerSec", "loopback GET liveness", "req/s", Direction.REFERENCE, 0, 0));
+                    "reference.loopbackRequestsPerSec", "loopback GET liveness", "req/s", Direction.REFERENCE, 0, 0),
+            new Figure("reference.loopbackP99Ms", "  loopback GET liveness p99", "ms", Direction.REFERENCE, 0, 0));
 
     private final BenchOptions options;
     private final List<Map<String, Double>> runFigures = new ArrayList<>();
