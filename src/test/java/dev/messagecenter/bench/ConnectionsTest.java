@@ -72,6 +72,38 @@ class ConnectionsTest {
         }
     }
 
+    @Test
+    void sendsAgainOnANewConnectionWhenTheServerClosedAKeptAliveOne() throws IOException {
+        // why: a server may close an idle kept-alive connection at any time without saying so
+        try (java.net.ServerSocket closing =
+                        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                Connections connections = new Connections("127.0.0.1", closing.getLocalPort())) {
+            Thread.ofVirtual().start(() -> {
+                while (!closing.isClosed()) {
+                    try (java.net.Socket socket = closing.accept()) {
+                        var in = new java.io.BufferedReader(
+                                new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+                        String line;
+                        while ((line = in.readLine()) != null && !line.isEmpty()) {
+                            // the request's head
+                        }
+                        socket.getOutputStream()
+                                .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                        .getBytes(StandardCharsets.ISO_8859_1));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+
+            for (int i = 0; i < 3; i++) {
+                Http.Response response = connections.send("GET", "/", null, null, null, Duration.ofSeconds(5));
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.body()).isEqualTo("ok");
+            }
+        }
+    }
+
     private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body, boolean chunked)
             throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

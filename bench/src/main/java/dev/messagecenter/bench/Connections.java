@@ -24,13 +24,15 @@ import org.jspecify.annotations.Nullable;
  * figures would describe the client; this one costs a few microseconds per request.
  *
  * <p>It speaks only what the service answers: a status line, headers, and a body with a
- * {@code Content-Length} or in {@code chunked} transfer coding. A connection the server closes, or
- * one that fails, is dropped and the request is sent once more on a new connection when it had not
- * been written yet.
+ * {@code Content-Length} or in {@code chunked} transfer coding. A connection idle for more than a
+ * few seconds is closed instead of reused; a request that fails on a reused connection (the server
+ * closed it meanwhile) is sent once more on a new one; any other failure is the request's.
  */
 final class Connections implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    /** Well below the server's keep-alive timeout, so that a reused connection is still open. */
+    private static final long MAX_IDLE_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final InetSocketAddress address;
     private final String host;
@@ -51,7 +53,7 @@ final class Connections implements AutoCloseable {
             Duration timeout) {
         byte[] request = request(method, path, bearer, contentType, body);
         for (int attempt = 0; ; attempt++) {
-            Connection connection = idle.poll();
+            Connection connection = attempt == 0 ? reusable() : null;
             boolean reused = connection != null;
             try {
                 if (connection == null) {
@@ -60,6 +62,7 @@ final class Connections implements AutoCloseable {
                 connection.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
                 Answer answer = connection.exchange(request);
                 if (answer.keepAlive()) {
+                    connection.idleSince = System.nanoTime();
                     idle.add(connection);
                 } else {
                     connection.close();
@@ -71,12 +74,24 @@ final class Connections implements AutoCloseable {
             } catch (IOException e) {
                 close(connection);
                 // why: a kept-alive connection the server closed meanwhile fails on first use; the
-                // request never reached it, so it is sent once more on a fresh connection
-                if (!reused || attempt > 0) {
+                // request never reached it, so it is sent once more, on a fresh connection
+                if (!reused) {
                     throw new UncheckedIOException(e);
                 }
             }
         }
+    }
+
+    /** An idle connection recent enough that the server still keeps it open, or null. */
+    private @Nullable Connection reusable() {
+        Connection connection;
+        while ((connection = idle.poll()) != null) {
+            if (System.nanoTime() - connection.idleSince < MAX_IDLE_NANOS) {
+                return connection;
+            }
+            connection.close();
+        }
+        return null;
     }
 
     private byte[] request(
@@ -127,6 +142,7 @@ final class Connections implements AutoCloseable {
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;
+        private long idleSince;
 
         Connection(InetSocketAddress address) throws IOException {
             socket = new Socket();
