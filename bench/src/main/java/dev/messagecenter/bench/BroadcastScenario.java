@@ -26,7 +26,9 @@ final class BroadcastScenario {
     private static final int VISIBILITY_PROBES = 5;
     private static final int DIRECT_PROBE_POOL = 50;
     private static final Duration PROBE_EVERY = Duration.ofMillis(50);
+    private static final Duration BAR = Duration.ofMillis(250);
     private static final Duration SLOW_POLL = Duration.ofMillis(50);
+    private static final Duration SLOWER_POLL = Duration.ofMillis(250);
 
     /** The broadcast's wall-clock window, for reading the GC log afterwards. */
     record Window(long fromMillis, long toMillis, double sampledPeakHeapMb) {}
@@ -149,21 +151,33 @@ final class BroadcastScenario {
 
     /**
      * Nanoseconds from {@code start} until the recipient's first inbox page lists the message. The
-     * inbox is read every {@code every} up to the direct latency bar (250 ms), then every 50 ms at
-     * most, so that a slow delivery is not slowed further by the probes' own reads.
+     * inbox is read every {@code every} up to the direct latency bar (250 ms), then every 50 ms up
+     * to a second, then every 250 ms. A probe's reads must not grow with the latency it measures:
+     * with one probe sent every 50 ms, probes that wait seconds would otherwise add thousands of
+     * inbox reads a second to the very load that delays them (2026-12-02, distributed: about 120
+     * probes in flight, each reading every 50 ms). Past a second, a quarter second more or less does
+     * not change a verdict against a 250 ms bar.
      */
     static long awaitVisible(Http http, String token, String messageId, long start, Duration timeout, Duration every) {
-        long fastPolls = Math.max(1, Duration.ofMillis(250).toNanos() / every.toNanos());
-        Duration slow = every.compareTo(SLOW_POLL) > 0 ? every : SLOW_POLL;
         await("message " + messageId + " in an inbox")
                 .atMost(timeout)
-                .pollInterval((polls, previous) -> polls <= fastPolls ? every : slow)
+                .pollInterval((polls, previous) -> {
+                    long waited = System.nanoTime() - start;
+                    if (waited < BAR.toNanos()) {
+                        return every;
+                    }
+                    return waited < Duration.ofSeconds(1).toNanos() ? max(every, SLOW_POLL) : max(every, SLOWER_POLL);
+                })
                 .pollInSameThread()
                 .until(() -> {
                     Http.Response page = http.get("/api/v1/inbox?limit=20", token);
                     return page.status() == 200 && page.body().contains(messageId);
                 });
         return System.nanoTime() - start;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static void directProbe(Target target, List<Probe> pool, Latencies latencies, LongAdder errors) {
