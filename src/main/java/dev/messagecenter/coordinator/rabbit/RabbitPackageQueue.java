@@ -36,6 +36,7 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -57,7 +58,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * database ({@code next_attempt_at}), never in broker TTLs.
  *
  * <p><b>Consumers.</b> Manual acks, {@code prefetch} per consumer, {@code workers} consumers per
- * lane. A delivery claims its package by id exactly as the embedded queue claims one (pending →
+ * lane. A direct-lane consumer takes the messages that have arrived, up to {@code direct-batch},
+ * claims each and works them together, as the embedded queue does; the bulk lane works one at a
+ * time. A delivery claims its package by id exactly as the embedded queue claims one (pending →
  * dispatched, attempts + 1, lease) and is acked after the consumer has recorded the outcome. A
  * delivery whose package is not claimable (done, canceled, held by another worker, not due) is
  * acked and dropped: the relay publishes the package again whenever it becomes pending. A consumer
@@ -86,6 +89,8 @@ public final class RabbitPackageQueue implements PackageQueue {
     private static final Logger log = LoggerFactory.getLogger(RabbitPackageQueue.class);
     private static final Pattern BODY = Pattern.compile("\\{\"packageId\":(\\d{1,19}),\"lane\":\"([a-z]+)\"}");
     private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
+    /** How long a direct-lane consumer waits for more messages before it works those it has. */
+    private static final Duration BATCH_RECEIVE_TIMEOUT = Duration.ofMillis(10);
 
     private final RabbitTopology topology;
     private final RabbitTemplate template;
@@ -156,8 +161,23 @@ public final class RabbitPackageQueue implements PackageQueue {
         // prefetched ones to other instances
         container.setForceStop(true);
         container.setBeanName("packages-" + lane.id());
-        container.setMessageListener(
-                (ChannelAwareMessageListener) (message, channel) -> deliver(lane, message, channel, consumer));
+        int batch = lane == Lane.DIRECT ? coordinator.directBatch() : 1;
+        if (batch > 1) {
+            // why: as on the embedded queue, a direct-lane consumer works what has arrived, up to
+            // direct-batch packages, in one go (one inbox insert, one transaction for the outcomes);
+            // it does not wait for a batch to fill: a lone package goes out after at most the
+            // receive timeout
+            container.setConsumerBatchEnabled(true);
+            container.setBatchSize(batch);
+            container.setPrefetchCount(Math.max(properties.prefetch(), batch));
+            container.setReceiveTimeout(BATCH_RECEIVE_TIMEOUT.toMillis());
+            container.setBatchReceiveTimeout(BATCH_RECEIVE_TIMEOUT.toMillis());
+            container.setMessageListener((ChannelAwareBatchMessageListener)
+                    (messages, channel) -> deliverAll(lane, messages, channel, consumer));
+        } else {
+            container.setMessageListener(
+                    (ChannelAwareMessageListener) (message, channel) -> deliver(lane, message, channel, consumer));
+        }
         container.afterPropertiesSet();
         container.start();
         containers.add(container);
@@ -204,6 +224,69 @@ public final class RabbitPackageQueue implements PackageQueue {
                     "Package {} is recorded but its message could not be acked ({}); the broker delivers it again",
                     packageId.getAsLong(),
                     e.toString());
+        }
+    }
+
+    /**
+     * A batch of deliveries: each claimed by id as {@link #deliver} does, the claimed ones worked
+     * together by {@link PackageConsumer#acceptAll}, then every message acked.
+     */
+    private void deliverAll(Lane lane, List<Message> messages, @Nullable Channel channel, PackageConsumer consumer) {
+        if (channel == null) {
+            throw new IllegalStateException("manual acknowledgement needs a channel");
+        }
+        List<ClaimedPackage> claimed = new ArrayList<>(messages.size());
+        List<Long> acks = new ArrayList<>(messages.size());
+        try {
+            for (Message message : messages) {
+                long tag = message.getMessageProperties().getDeliveryTag();
+                OptionalLong packageId = packageId(message.getBody());
+                if (packageId.isEmpty()) {
+                    log.warn(
+                            "Rejecting an unreadable package message on {} to {}",
+                            topology.queue(lane),
+                            topology.deadLetterQueue());
+                    channel.basicReject(tag, false);
+                    continue;
+                }
+                try {
+                    claim(packageId.getAsLong()).ifPresent(claimed::add);
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "Could not claim package {}; retrying it in {}",
+                            packageId.getAsLong(),
+                            properties.retryDelay(),
+                            e);
+                    retryLater(lane, packageId.getAsLong(), channel, tag);
+                    continue;
+                }
+                acks.add(tag);
+            }
+        } catch (IOException e) {
+            // why: the channel failed; unacked messages go back to the broker, and packages already
+            // claimed are handed out again by the lease sweep
+            log.warn("Channel failed while claiming a batch of lane {}", lane.id(), e);
+            return;
+        }
+        if (!claimed.isEmpty()) {
+            try {
+                consumer.acceptAll(claimed);
+            } catch (RuntimeException e) {
+                log.warn("A batch of {} packages failed in its consumer; releasing them", claimed.size(), e);
+                claimed.forEach(one -> release(lane, one));
+            }
+        }
+        for (long tag : acks) {
+            try {
+                channel.basicAck(tag, false);
+            } catch (IOException | RuntimeException e) {
+                log.info(
+                        "A batch of lane {} is recorded but its messages could not be acked ({}); the broker"
+                                + " delivers them again",
+                        lane.id(),
+                        e.toString());
+                return;
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import dev.messagecenter.testfixtures.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.UUID;
@@ -138,6 +139,60 @@ class RabbitPackageQueueIT extends PackageQueueContract {
             queue.stop();
             jdbc.sql("update packages set state = 'canceled' where id = :id")
                     .param("id", confirmed)
+                    .update();
+        }
+    }
+
+    @Test
+    void aDirectConsumerWorksTheMessagesThatHaveArrivedTogether() {
+        JdbcClient jdbc = JdbcClient.create(database);
+        UUID message = UUID.randomUUID();
+        jdbc.sql("""
+                        insert into messages (id, title, body, category, audience_type, channels, lane, status)
+                        values (:id, 'batch', 'b', 'test', 'list', array['INBOX'], 'direct', 'SENDING')
+                        """).param("id", message).update();
+        List<Long> ids =
+                jdbc.sql("""
+                        insert into packages (message_id, channel, lane, seq, recipients)
+                        select :message, 'INBOX', 'direct', g, array['r-1'] from generate_series(0, 29) g
+                        returning id
+                        """).param("message", message).query(Long.class).list();
+        PackageQueue queue = createQueue(
+                jdbc,
+                new TransactionTemplate(new org.springframework.jdbc.datasource.DataSourceTransactionManager(database)),
+                properties(Duration.ofSeconds(30)));
+        Queue<Integer> batches = new ConcurrentLinkedQueue<>();
+        Queue<Long> worked = new ConcurrentLinkedQueue<>();
+        try {
+            queue.published(Lane.DIRECT);
+            // why: the relay publishes all 30 before a consumer starts, so batches can fill
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> jdbc.sql("select count(*) from packages where id = any(:ids) and queued_confirmed"
+                                            + " and queued_version = updated_at")
+                                    .param("ids", ids.toArray(Long[]::new))
+                                    .query(Long.class)
+                                    .single()
+                            == ids.size());
+            queue.consume(Lane.DIRECT, 1, new PackageQueue.PackageConsumer() {
+                @Override
+                public void accept(PackageQueue.ClaimedPackage claimed) {
+                    acceptAll(List.of(claimed));
+                }
+
+                @Override
+                public void acceptAll(List<PackageQueue.ClaimedPackage> claimed) {
+                    batches.add(claimed.size());
+                    claimed.forEach(one -> worked.add(one.packageId()));
+                }
+            });
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> worked.size() == ids.size());
+            assertThat(worked).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(batches).as("batch sizes").allMatch(size -> size <= 20).anyMatch(size -> size > 1);
+        } finally {
+            queue.stop();
+            jdbc.sql("update packages set state = 'canceled' where id = any(:ids)")
+                    .param("ids", ids.toArray(Long[]::new))
                     .update();
         }
     }
