@@ -263,10 +263,10 @@ public final class RabbitPackageQueue implements PackageQueue {
                 acks.add(tag);
             }
         } catch (IOException e) {
-            // why: the channel failed; unacked messages go back to the broker, and packages already
-            // claimed are handed out again by the lease sweep
+            // why: the channel failed; its unacked messages go back to the broker, and their copies
+            // are dropped once the packages claimed here are worked below
             log.warn("Channel failed while claiming a batch of lane {}", lane.id(), e);
-            return;
+            acks.clear();
         }
         if (!claimed.isEmpty()) {
             try {
