@@ -175,61 +175,19 @@ public final class RabbitPackageQueue implements PackageQueue {
             container.setMessageListener((ChannelAwareBatchMessageListener)
                     (messages, channel) -> deliverAll(lane, messages, channel, consumer));
         } else {
-            container.setMessageListener(
-                    (ChannelAwareMessageListener) (message, channel) -> deliver(lane, message, channel, consumer));
+            container.setMessageListener((ChannelAwareMessageListener)
+                    (message, channel) -> deliverAll(lane, List.of(message), channel, consumer));
         }
         container.afterPropertiesSet();
         container.start();
         containers.add(container);
     }
 
-    private void deliver(Lane lane, Message message, @Nullable Channel channel, PackageConsumer consumer)
-            throws IOException {
-        if (channel == null) {
-            throw new IllegalStateException("manual acknowledgement needs a channel");
-        }
-        long tag = message.getMessageProperties().getDeliveryTag();
-        OptionalLong packageId = packageId(message.getBody());
-        if (packageId.isEmpty()) {
-            log.warn(
-                    "Rejecting an unreadable package message on {} to {}",
-                    topology.queue(lane),
-                    topology.deadLetterQueue());
-            channel.basicReject(tag, false);
-            return;
-        }
-        Optional<ClaimedPackage> claimed;
-        try {
-            claimed = claim(packageId.getAsLong());
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Could not claim package {}; retrying it in {}", packageId.getAsLong(), properties.retryDelay(), e);
-            retryLater(lane, packageId.getAsLong(), channel, tag);
-            return;
-        }
-        if (claimed.isPresent()) {
-            try {
-                consumer.accept(claimed.get());
-            } catch (RuntimeException e) {
-                log.warn("Package {} failed in its consumer; releasing it", packageId.getAsLong(), e);
-                release(lane, claimed.get());
-            }
-        }
-        try {
-            channel.basicAck(tag, false);
-        } catch (IOException | RuntimeException e) {
-            // why: the channel closed while the package was worked; its outcome is committed, so the
-            // copy the broker hands out again is dropped unless the package is due again by then
-            log.info(
-                    "Package {} is recorded but its message could not be acked ({}); the broker delivers it again",
-                    packageId.getAsLong(),
-                    e.toString());
-        }
-    }
-
     /**
-     * A batch of deliveries: each claimed by id as {@link #deliver} does, the claimed ones worked
-     * together by {@link PackageConsumer#acceptAll}, then every message acked.
+     * Deliveries of the lane (one on the bulk lane, up to {@code direct-batch} on the direct lane):
+     * each claimed by id, the claimed ones worked together by {@link PackageConsumer#acceptAll},
+     * then every message acked, including those whose package was not claimable (done, canceled,
+     * held by another worker, not due).
      */
     private void deliverAll(Lane lane, List<Message> messages, @Nullable Channel channel, PackageConsumer consumer) {
         if (channel == null) {
@@ -272,7 +230,7 @@ public final class RabbitPackageQueue implements PackageQueue {
             try {
                 consumer.acceptAll(claimed);
             } catch (RuntimeException e) {
-                log.warn("A batch of {} packages failed in its consumer; releasing them", claimed.size(), e);
+                log.warn("{} package(s) failed in their consumer; releasing them", claimed.size(), e);
                 claimed.forEach(one -> release(lane, one));
             }
         }
@@ -280,8 +238,10 @@ public final class RabbitPackageQueue implements PackageQueue {
             try {
                 channel.basicAck(tag, false);
             } catch (IOException | RuntimeException e) {
+                // why: the channel closed while the packages were worked; their outcomes are
+                // committed, so the copies the broker hands out again are dropped unless due again
                 log.info(
-                        "A batch of lane {} is recorded but its messages could not be acked ({}); the broker"
+                        "Packages of lane {} are recorded but their messages could not be acked ({}); the broker"
                                 + " delivers them again",
                         lane.id(),
                         e.toString());
@@ -488,19 +448,15 @@ public final class RabbitPackageQueue implements PackageQueue {
                     .update();
         }
         if (queued.size() < candidates.size()) {
-            List<Long> unconfirmed = new ArrayList<>(candidates.subList(confirms.size(), candidates.size()));
-            for (int i = 0; i < confirms.size(); i++) {
-                if (!queued.contains(candidates.get(i))) {
-                    unconfirmed.add(candidates.get(i));
-                }
-            }
+            Long[] unconfirmed =
+                    candidates.stream().filter(id -> !queued.contains(id)).toArray(Long[]::new);
             // why: only a mark still on the version this round published is taken back; a package
             // a consumer claimed meanwhile has moved on
             jdbc.sql("""
                             update packages set queued_version = null
                             where id = any(:ids) and state = 'pending' and queued_version = updated_at
                                 and not queued_confirmed
-                            """).param("ids", unconfirmed.toArray(Long[]::new)).update();
+                            """).param("ids", unconfirmed).update();
             if (queued.size() < confirms.size()) {
                 log.warn(
                         "{} of {} packages of lane {} were not confirmed by the broker ({}); they stay pending",

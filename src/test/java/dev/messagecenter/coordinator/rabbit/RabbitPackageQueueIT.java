@@ -82,10 +82,7 @@ class RabbitPackageQueueIT extends PackageQueueContract {
 
     @Test
     void rejectsAnUnreadableMessageToTheDeadLetterQueue() {
-        PackageQueue queue = createQueue(
-                JdbcClient.create(database),
-                new TransactionTemplate(new org.springframework.jdbc.datasource.DataSourceTransactionManager(database)),
-                properties(Duration.ofSeconds(30)));
+        PackageQueue queue = ownQueue(JdbcClient.create(database));
         try {
             queue.consume(Lane.DIRECT, 1, claimed -> {});
             RabbitQueueConfiguration.template(connections)
@@ -111,17 +108,10 @@ class RabbitPackageQueueIT extends PackageQueueContract {
         // why: a relay killed between its mark and the confirm leaves a package marked queued that
         // the broker may never have seen; a confirmed mark is left alone until republish-after
         JdbcClient jdbc = JdbcClient.create(database);
-        UUID message = UUID.randomUUID();
-        jdbc.sql("""
-                        insert into messages (id, title, body, category, audience_type, channels, lane, status)
-                        values (:id, 'relay', 'b', 'test', 'list', array['PUSH'], 'bulk', 'SENDING')
-                        """).param("id", message).update();
+        UUID message = sendingMessage(jdbc, Lane.BULK);
         long unconfirmed = markedPackage(jdbc, message, 0, false);
         long confirmed = markedPackage(jdbc, message, 1, true);
-        PackageQueue queue = createQueue(
-                jdbc,
-                new TransactionTemplate(new org.springframework.jdbc.datasource.DataSourceTransactionManager(database)),
-                properties(Duration.ofSeconds(30)));
+        PackageQueue queue = ownQueue(jdbc);
         Queue<Long> consumed = new ConcurrentLinkedQueue<>();
         try {
             queue.consume(Lane.BULK, 1, claimed -> {
@@ -146,21 +136,14 @@ class RabbitPackageQueueIT extends PackageQueueContract {
     @Test
     void aDirectConsumerWorksTheMessagesThatHaveArrivedTogether() {
         JdbcClient jdbc = JdbcClient.create(database);
-        UUID message = UUID.randomUUID();
-        jdbc.sql("""
-                        insert into messages (id, title, body, category, audience_type, channels, lane, status)
-                        values (:id, 'batch', 'b', 'test', 'list', array['INBOX'], 'direct', 'SENDING')
-                        """).param("id", message).update();
+        UUID message = sendingMessage(jdbc, Lane.DIRECT);
         List<Long> ids =
                 jdbc.sql("""
                         insert into packages (message_id, channel, lane, seq, recipients)
                         select :message, 'INBOX', 'direct', g, array['r-1'] from generate_series(0, 29) g
                         returning id
                         """).param("message", message).query(Long.class).list();
-        PackageQueue queue = createQueue(
-                jdbc,
-                new TransactionTemplate(new org.springframework.jdbc.datasource.DataSourceTransactionManager(database)),
-                properties(Duration.ofSeconds(30)));
+        PackageQueue queue = ownQueue(jdbc);
         Queue<Integer> batches = new ConcurrentLinkedQueue<>();
         Queue<Long> worked = new ConcurrentLinkedQueue<>();
         try {
@@ -195,6 +178,24 @@ class RabbitPackageQueueIT extends PackageQueueContract {
                     .param("ids", ids.toArray(Long[]::new))
                     .update();
         }
+    }
+
+    /** A queue of the test's own, stopped by the test, with the contract's settings. */
+    private PackageQueue ownQueue(JdbcClient jdbc) {
+        return createQueue(
+                jdbc,
+                new TransactionTemplate(new org.springframework.jdbc.datasource.DataSourceTransactionManager(database)),
+                properties(Duration.ofSeconds(30)));
+    }
+
+    /** A list message being sent on the lane, for packages to belong to. */
+    private static UUID sendingMessage(JdbcClient jdbc, Lane lane) {
+        UUID message = UUID.randomUUID();
+        jdbc.sql("""
+                        insert into messages (id, title, body, category, audience_type, channels, lane, status)
+                        values (:id, 'queue test', 'b', 'test', 'list', array['INBOX', 'PUSH'], :lane, 'SENDING')
+                        """).param("id", message).param("lane", lane.id()).update();
+        return message;
     }
 
     private static long markedPackage(JdbcClient jdbc, UUID message, int seq, boolean confirmed) {
