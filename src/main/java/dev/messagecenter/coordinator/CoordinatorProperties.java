@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param planLease how long a planner owns a message before another instance may take it over
  * @param packageLease how long a worker owns a package before it is handed out again
  * @param pollInterval how often idle planners and workers look for new work
+ * @param linger how long a planner or worker woken by new work waits for more before it takes a
+ *     batch, so that a steady stream of direct sends is planned and delivered in batches
  * @param bulkWorkers worker threads for the bulk lane
  * @param directWorkers worker threads for the direct lane
  * @param directPlanners planner threads for the direct lane, where many small messages arrive
@@ -26,6 +28,7 @@ public record CoordinatorProperties(
         @DefaultValue("30s") Duration planLease,
         @DefaultValue("60s") Duration packageLease,
         @DefaultValue("200ms") Duration pollInterval,
+        @DefaultValue("5ms") Duration linger,
         @DefaultValue("4") int bulkWorkers,
         @DefaultValue("2") int directWorkers,
         @DefaultValue("2") int directPlanners,
@@ -37,6 +40,9 @@ public record CoordinatorProperties(
     public CoordinatorProperties {
         if (pageSize < 1 || pageSize > 500) {
             throw new IllegalArgumentException("messagecenter.coordinator.page-size must be 1..500");
+        }
+        if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("messagecenter.coordinator.linger must be 0 to 1s");
         }
         if (directBatch < 1 || directBatch > 100) {
             throw new IllegalArgumentException("messagecenter.coordinator.direct-batch must be 1..100");

@@ -78,10 +78,17 @@ class CoordinatorRunner implements SmartLifecycle {
 
     private void plan(Lane lane) {
         long idle = support.properties().pollInterval().toMillis();
+        long linger = support.properties().linger().toNanos();
+        Semaphore wakeup = planWakeups.get(lane);
         while (support.running()) {
             try {
-                if (!planner.planNext(lane)) {
-                    planWakeups.get(lane).tryAcquire(idle, TimeUnit.MILLISECONDS);
+                if (!planner.planNext(lane) && wakeup.tryAcquire(idle, TimeUnit.MILLISECONDS)) {
+                    // why: a message was just created; wait a moment for the ones created with it,
+                    // so that a stream of direct sends is planned in batches, not one by one
+                    if (linger > 0 && support.running()) {
+                        TimeUnit.NANOSECONDS.sleep(linger);
+                    }
+                    wakeup.drainPermits();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -34,8 +35,14 @@ public interface PackageStore {
 
     record Work(DeliveryPackage delivery, PackageState state, MessageStatus messageStatus, Instant firstAttemptAt) {}
 
-    /** Records success; true on the first (and only counting) transition to done. */
-    boolean done(long packageId, int attempt, int delivered, int failed);
+    /** A package's success, as its worker reports it. */
+    record Done(long packageId, int attempt, int delivered, int failed) {}
+
+    /**
+     * Records successes in one statement; returns the ids of the packages for which this was the
+     * first (and only counting) transition to done.
+     */
+    Set<Long> doneAll(List<Done> done);
 
     boolean retryAt(long packageId, int attempt, Instant at, String reason);
 

@@ -5,6 +5,7 @@ import dev.messagecenter.delivery.ChannelSender;
 import dev.messagecenter.delivery.DeliveryResult;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.stats.Counters;
+import dev.messagecenter.trace.LifecycleLog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -81,7 +83,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
             }
             for (Step step : steps) {
                 DeliveryResult result = deliverOne(sender, step);
-                support.transaction().executeWithoutResult(status -> record(step.claimed(), step.work(), result));
+                support.transaction().executeWithoutResult(status -> record(step, result));
             }
         });
     }
@@ -109,9 +111,14 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         outcomes.sort(
                 Comparator.comparing((Outcome o) -> o.step().work().delivery().messageId())
                         .thenComparing(o -> o.step().claimed().packageId()));
-        support.transaction()
-                .executeWithoutResult(status -> outcomes.forEach(
-                        o -> record(o.step().claimed(), o.step().work(), o.result())));
+        support.transaction().executeWithoutResult(status -> {
+            if (outcomes.stream().allMatch(o -> o.result() instanceof DeliveryResult.Delivered)) {
+                recordDelivered(outcomes);
+            } else {
+                // why: one by one in message order, so that the message locks are still taken in order
+                outcomes.forEach(o -> record(o.step(), o.result()));
+            }
+        });
         return true;
     }
 
@@ -144,31 +151,18 @@ class PackageWorker implements PackageQueue.PackageConsumer {
 
     private record Outcome(Step step, DeliveryResult result) {}
 
-    private void record(PackageQueue.ClaimedPackage claimed, PackageStore.Work work, DeliveryResult result) {
-        long id = claimed.packageId();
+    private void record(Step step, DeliveryResult result) {
+        PackageQueue.ClaimedPackage claimed = step.claimed();
+        PackageStore.Work work = step.work();
         UUID messageId = work.delivery().messageId();
-        String channel = work.delivery().channel();
         switch (result) {
-            case DeliveryResult.Delivered(int delivered, int failed) -> {
-                if (packages.done(id, claimed.attempt(), delivered, failed)) {
-                    Optional<MessageStatus> finished = close(messageId);
-                    support.counters().add(messageId, Counters.DELIVERED_PREFIX + channel, delivered);
-                    support.counters().add(messageId, Counters.FAILED, failed);
-                    support.log()
-                            .record(
-                                    messageId,
-                                    id,
-                                    "PACKAGE_DONE",
-                                    channel + " delivered " + delivered + (failed > 0 ? ", failed " + failed : ""));
-                    finished.ifPresent(status -> support.log().record(messageId, null, status.name(), null));
-                }
-            }
+            case DeliveryResult.Delivered delivered -> recordDelivered(List.of(new Outcome(step, delivered)));
             case DeliveryResult.Retry(String reason, var notBefore) -> {
                 Optional<Instant> next =
                         retries.nextAttempt(claimed.attempt(), work.firstAttemptAt(), Instant.now(), notBefore);
                 if (next.isPresent()) {
-                    if (packages.retryAt(id, claimed.attempt(), next.get(), reason)) {
-                        support.log().record(messageId, id, "PACKAGE_RETRY", reason);
+                    if (packages.retryAt(claimed.packageId(), claimed.attempt(), next.get(), reason)) {
+                        support.log().record(messageId, claimed.packageId(), "PACKAGE_RETRY", reason);
                     }
                 } else {
                     deadLetter(claimed, messageId, work, "retry budget spent; last error: " + reason);
@@ -178,27 +172,71 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         }
     }
 
+    /**
+     * Records successes, in message order, with one statement per table: the packages done, their
+     * messages' progress, the counters and the events. A package already recorded (its lease ran
+     * out and another worker finished it) counts nothing.
+     */
+    private void recordDelivered(List<Outcome> outcomes) {
+        Set<Long> done = packages.doneAll(outcomes.stream()
+                .map(o -> {
+                    DeliveryResult.Delivered delivered = (DeliveryResult.Delivered) o.result();
+                    return new PackageStore.Done(
+                            o.step().claimed().packageId(),
+                            o.step().claimed().attempt(),
+                            delivered.delivered(),
+                            delivered.failed());
+                })
+                .toList());
+        List<Outcome> counting = outcomes.stream()
+                .filter(o -> done.contains(o.step().claimed().packageId()))
+                .toList();
+        Map<UUID, Integer> closing = new LinkedHashMap<>();
+        counting.forEach(o -> closing.merge(o.step().work().delivery().messageId(), 1, Integer::sum));
+        Map<UUID, MessageStatus> finished = close(closing, true);
+        List<LifecycleLog.Entry> events = new ArrayList<>(counting.size() + finished.size());
+        for (Outcome o : counting) {
+            DeliveryResult.Delivered delivered = (DeliveryResult.Delivered) o.result();
+            UUID messageId = o.step().work().delivery().messageId();
+            String channel = o.step().work().delivery().channel();
+            support.counters().add(messageId, Counters.DELIVERED_PREFIX + channel, delivered.delivered());
+            support.counters().add(messageId, Counters.FAILED, delivered.failed());
+            events.add(new LifecycleLog.Entry(
+                    messageId,
+                    o.step().claimed().packageId(),
+                    "PACKAGE_DONE",
+                    channel + " delivered " + delivered.delivered()
+                            + (delivered.failed() > 0 ? ", failed " + delivered.failed() : "")));
+        }
+        // why: after every PACKAGE_DONE, so that a message's status event is its last
+        finished.forEach(
+                (messageId, status) -> events.add(new LifecycleLog.Entry(messageId, null, status.name(), null)));
+        support.log().recordAll(events);
+    }
+
     private void deadLetter(
             PackageQueue.ClaimedPackage claimed, UUID messageId, PackageStore.Work work, String reason) {
         if (packages.deadLetter(claimed.packageId(), claimed.attempt(), reason)) {
-            Optional<MessageStatus> finished = close(messageId);
+            MessageStatus finished = close(Map.of(messageId, 1), false).get(messageId);
             support.counters()
                     .add(
                             messageId,
                             Counters.FAILED,
                             work.delivery().recipients().size());
             support.log().record(messageId, claimed.packageId(), "PACKAGE_FAILED", reason);
-            finished.ifPresent(status -> support.log().record(messageId, null, status.name(), null));
+            if (finished != null) {
+                support.log().record(messageId, null, finished.name(), null);
+            }
         }
     }
 
     /**
-     * Takes the message's row lock. Every transaction that touches a message's counters takes
+     * Takes the messages' row locks. Every transaction that touches a message's counters takes
      * that lock first (the planner does too), so counter rows are never locked in two orders.
      */
-    private Optional<MessageStatus> close(UUID messageId) {
-        Optional<MessageStatus> finished = plans.closePackage(messageId);
-        if (finished.filter(status -> status == MessageStatus.FAILED).isPresent()) {
+    private Map<UUID, MessageStatus> close(Map<UUID, Integer> closing, boolean done) {
+        Map<UUID, MessageStatus> finished = plans.closePackages(closing, done);
+        if (finished.containsValue(MessageStatus.FAILED)) {
             support.visibilityChanged();
         }
         return finished;

@@ -5,6 +5,7 @@ import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.recipient.SegmentCursor;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -57,8 +58,12 @@ public interface PlanStore {
     /** Ends planning; returns the status the message ended in (SENT when nothing is open). */
     MessageStatus finishPlanning(UUID messageId);
 
-    /** Closes one package; returns the message's new status when this completed it. */
-    Optional<MessageStatus> closePackage(UUID messageId);
+    /**
+     * Closes packages, by message: the number of packages of each message that ended, done or
+     * dead. Takes the messages' row locks in id order; returns the new status of each message this
+     * completed (SENT when any of its packages is done, else FAILED).
+     */
+    Map<UUID, MessageStatus> closePackages(Map<UUID, Integer> closed, boolean done);
 
     /** Reopens a package of a finished message (a dead letter retried). */
     void reopenPackage(UUID messageId);

@@ -210,6 +210,7 @@ public abstract class PackageQueueContract {
                 Duration.ofSeconds(30),
                 lease,
                 Duration.ofMillis(50),
+                Duration.ofMillis(5),
                 4,
                 2,
                 2,

@@ -125,6 +125,11 @@ class MessageFlowIT extends ServiceIT {
             assertThat(stats.path("delivered").path("INBOX").asLong()).isEqualTo(1);
             assertThat(stats.path("delivered").path("PUSH").asLong()).isEqualTo(1);
             assertThat(stats.path("packages").path("total").asLong()).isEqualTo(2);
+            // why: inbox packages are recorded many at once; each message still ends exactly once
+            List<String> types = eventTypes(id);
+            assertThat(types).filteredOn("PACKAGE_DONE"::equals).hasSize(2);
+            assertThat(types).filteredOn("SENT"::equals).hasSize(1);
+            assertThat(types.getLast()).isEqualTo("SENT");
         }
         assertThat(GATEWAY.deliveredCount(token)).isEqualTo(250);
     }

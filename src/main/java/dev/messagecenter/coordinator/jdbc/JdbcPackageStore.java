@@ -15,9 +15,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -89,18 +91,23 @@ public class JdbcPackageStore implements PackageStore {
     }
 
     @Override
-    public boolean done(long packageId, int attempt, int delivered, int failed) {
-        return jdbc.sql("""
-                        update packages set state = 'done', delivered = :delivered, failed = :failed,
+    public Set<Long> doneAll(List<Done> done) {
+        if (done.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("""
+                        update packages p set state = 'done', delivered = d.delivered, failed = d.failed,
                             lease_until = null, last_error = null, updated_at = now()
-                        where id = :id and state = 'dispatched' and attempts = :attempt
+                        from unnest(:ids, :attempts, :delivered, :failed) as d(id, attempt, delivered, failed)
+                        where p.id = d.id and p.state = 'dispatched' and p.attempts = d.attempt
+                        returning p.id
                         """)
-                        .param("id", packageId)
-                        .param("attempt", attempt)
-                        .param("delivered", delivered)
-                        .param("failed", failed)
-                        .update()
-                > 0;
+                .param("ids", done.stream().map(Done::packageId).toArray(Long[]::new))
+                .param("attempts", done.stream().map(Done::attempt).toArray(Integer[]::new))
+                .param("delivered", done.stream().map(Done::delivered).toArray(Integer[]::new))
+                .param("failed", done.stream().map(Done::failed).toArray(Integer[]::new))
+                .query(Long.class)
+                .list());
     }
 
     @Override

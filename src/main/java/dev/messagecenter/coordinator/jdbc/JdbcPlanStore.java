@@ -172,25 +172,40 @@ class JdbcPlanStore implements PlanStore {
     }
 
     @Override
-    public Optional<MessageStatus> closePackage(UUID messageId) {
-        return jdbc.sql("""
-                        with old as (select id, status from messages where id = :id for update)
-                        update messages m set packages_open = m.packages_open - 1, updated_at = now(),
-                            status = case when m.packages_open - 1 = 0 and m.planned and m.status = 'SENDING'
-                                          then (case when exists (select 1 from packages p where p.message_id = m.id
-                                                                  and p.state = 'done') then 'SENT' else 'FAILED' end)
+    public Map<UUID, MessageStatus> closePackages(Map<UUID, Integer> closed, boolean done) {
+        if (closed.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, MessageStatus> finished = new HashMap<>();
+        // why: materialized, so that the rows are locked as the sort returns them, in id order;
+        // a message that ends with a done package is SENT without looking for one
+        jdbc.sql("""
+                        with old as materialized (
+                            select m.id, m.status, c.n from messages m
+                            join unnest(:ids, :counts) as c(id, n) on c.id = m.id
+                            order by m.id for update of m
+                        )
+                        update messages m set packages_open = m.packages_open - old.n, updated_at = now(),
+                            status = case when m.packages_open - old.n = 0 and m.planned and m.status = 'SENDING'
+                                          then (case when :done then 'SENT'
+                                                     when exists (select 1 from packages p where p.message_id = m.id
+                                                                  and p.state = 'done') then 'SENT'
+                                                     else 'FAILED' end)
                                           else m.status end,
-                            finished_at = case when m.packages_open - 1 = 0 and m.planned and m.status = 'SENDING'
+                            finished_at = case when m.packages_open - old.n = 0 and m.planned and m.status = 'SENDING'
                                                then now() else m.finished_at end
                         from old where m.id = old.id
-                        returning m.status, old.status as previous
+                        returning m.id, m.status, old.status as previous
                         """)
-                .param("id", messageId)
-                .query((rs, row) -> rs.getString("status").equals(rs.getString("previous"))
-                        ? Optional.<MessageStatus>empty()
-                        : Optional.of(MessageStatus.valueOf(rs.getString("status"))))
-                .optional()
-                .flatMap(changed -> changed);
+                .param("ids", closed.keySet().toArray(UUID[]::new))
+                .param("counts", closed.values().toArray(Integer[]::new))
+                .param("done", done)
+                .query(rs -> {
+                    if (!rs.getString("status").equals(rs.getString("previous"))) {
+                        finished.put(rs.getObject("id", UUID.class), MessageStatus.valueOf(rs.getString("status")));
+                    }
+                });
+        return finished;
     }
 
     @Override

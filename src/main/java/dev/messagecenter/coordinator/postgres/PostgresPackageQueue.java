@@ -22,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The embedded queue: the packages table itself, claimed with {@code FOR UPDATE SKIP LOCKED}, so
  * any number of workers in any number of instances share it without handing a package to two at
  * once. A claimed package carries a lease; a package whose worker died is made pending again when
- * its lease runs out. Workers poll, and are woken at once when this instance publishes.
+ * its lease runs out. Workers poll, and one is woken when this instance publishes; a worker that
+ * takes a full batch wakes another, so a backlog soon has every worker on it while a trickle of
+ * direct sends wakes one worker, which lingers a moment to take what arrives with it.
  */
 @Component
 @ConditionalOnProperty(name = "messagecenter.queue.type", havingValue = "postgres", matchIfMissing = true)
@@ -49,10 +51,14 @@ class PostgresPackageQueue implements PackageQueue {
 
     @Override
     public void published(Lane lane) {
+        wake(lane);
+    }
+
+    /** Wakes one idle worker of the lane; a pile of permits would only cause empty polls. */
+    private void wake(Lane lane) {
         Semaphore wakeup = wakeups.get(lane);
-        // why: one permit per idle worker is enough; an unbounded pile would only cause empty polls
-        if (wakeup.availablePermits() < Math.max(properties.bulkWorkers(), properties.directWorkers())) {
-            wakeup.release(Math.max(properties.bulkWorkers(), properties.directWorkers()));
+        if (wakeup.availablePermits() == 0) {
+            wakeup.release();
         }
     }
 
@@ -75,7 +81,12 @@ class PostgresPackageQueue implements PackageQueue {
         while (running) {
             try {
                 sweepExpiredLeases();
-                List<ClaimedPackage> claimed = claim(lane, lane == Lane.DIRECT ? properties.directBatch() : 1);
+                int limit = lane == Lane.DIRECT ? properties.directBatch() : 1;
+                List<ClaimedPackage> claimed = claim(lane, limit);
+                if (claimed.size() == limit) {
+                    // why: there may be more; a peer takes the next batch while this one is worked
+                    wake(lane);
+                }
                 if (!claimed.isEmpty()) {
                     try {
                         consumer.acceptAll(claimed);
@@ -85,8 +96,8 @@ class PostgresPackageQueue implements PackageQueue {
                         claimed.forEach(this::release);
                         throw e;
                     }
-                } else {
-                    wakeups.get(lane).tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS);
+                } else if (wakeups.get(lane).tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS)) {
+                    linger();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -167,6 +178,13 @@ class PostgresPackageQueue implements PackageQueue {
         }
         synchronized (this) {
             threads.removeAll(all);
+        }
+    }
+
+    /** Lets the work that arrives with the one that woke this worker be claimed in the same batch. */
+    private void linger() throws InterruptedException {
+        if (running && properties.linger().isPositive()) {
+            TimeUnit.NANOSECONDS.sleep(properties.linger().toNanos());
         }
     }
 
