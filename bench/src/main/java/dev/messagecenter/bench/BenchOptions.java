@@ -72,8 +72,9 @@ record BenchOptions(
               --inbox-broadcasts N    live broadcasts prepared for inbox reads (default 50)
               --inbox-directs N       live direct messages prepared for inbox reads (default 950)
               --reference-seconds S   loopback HTTP reference duration (default 5)
-              --warmup-seconds S      unmeasured load before the inbox reads, the reference and
-                                      search, so that they measure a warm service (default 10)
+              --warmup-seconds S      unmeasured load before the direct creates, the inbox reads,
+                                      the reference and search, so that they measure a warm
+                                      service (default 10)
               --search-messages N     messages inserted by SQL for search (default 1000000)
               --search-requests N     search requests measured (default 2000)
               --search-clients N      concurrent search clients (default 2)

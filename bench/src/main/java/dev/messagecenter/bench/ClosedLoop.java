@@ -23,6 +23,17 @@ final class ClosedLoop {
         }
     }
 
+    /**
+     * The same load, unmeasured, for {@code --warmup-seconds}: the service's code is compiled and
+     * its caches and connections are filled before the clock runs, as they are in a service that has
+     * been up for a while.
+     */
+    static void warmUp(BenchOptions options, int clients, IntPredicate request) {
+        if (!options.warmupDuration().isZero()) {
+            run(clients, options.warmupDuration(), Long.MAX_VALUE, request);
+        }
+    }
+
     /** Calls {@code request} with a running request number; it answers whether the request succeeded. */
     static Result run(int clients, Duration duration, long maxRequests, IntPredicate request) {
         Latencies latencies = new Latencies();

@@ -75,7 +75,7 @@ final class InboxScenario {
             String token = pool.get(target.random().nextInt(pool.size())).token();
             return http.get("/api/v1/inbox", token).status() == 200;
         };
-        warmUp(target, read);
+        ClosedLoop.warmUp(options, options.inboxClients(), read);
         ClosedLoop.Result reads = ClosedLoop.run(options.inboxClients(), options.inboxDuration(), Long.MAX_VALUE, read);
         target.detail("inbox.requests", reads.ok());
         target.detail("inbox.errors", reads.errors());
@@ -87,22 +87,10 @@ final class InboxScenario {
     /** The same clients against the cheapest endpoint: what this machine's loopback HTTP can carry. */
     static void loopbackReference(Target target) {
         IntPredicate liveness = n -> target.http().get("/actuator/health/liveness", null).status() == 200;
-        warmUp(target, liveness);
+        ClosedLoop.warmUp(target.options(), target.options().inboxClients(), liveness);
         ClosedLoop.Result result = ClosedLoop.run(
                 target.options().inboxClients(), target.options().referenceDuration(), Long.MAX_VALUE, liveness);
         target.figure("reference.loopbackP99Ms", result.latencies().percentileMillis(99));
         target.figure("reference.loopbackRequestsPerSec", result.perSecond());
-    }
-
-    /**
-     * The same load, unmeasured, for {@code --warmup-seconds}: the service's code is compiled and
-     * its caches and connections are filled before the clock runs, as they are in a service that has
-     * been up for a while.
-     */
-    private static void warmUp(Target target, IntPredicate request) {
-        if (!target.options().warmupDuration().isZero()) {
-            ClosedLoop.run(
-                    target.options().inboxClients(), target.options().warmupDuration(), Long.MAX_VALUE, request);
-        }
     }
 }

@@ -43,9 +43,7 @@ final class SearchScenario {
                             + "&status=SENT");
             return response.status() == 200;
         };
-        if (!options.warmupDuration().isZero()) {
-            ClosedLoop.run(options.searchClients(), options.warmupDuration(), Long.MAX_VALUE, search);
-        }
+        ClosedLoop.warmUp(options, options.searchClients(), search);
         ClosedLoop.Result result =
                 ClosedLoop.run(options.searchClients(), Duration.ofMinutes(30), options.searchRequests(), search);
         if (result.errors() > 0) {
