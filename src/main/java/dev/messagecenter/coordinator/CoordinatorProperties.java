@@ -1,6 +1,7 @@
 package dev.messagecenter.coordinator;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -46,6 +47,13 @@ public record CoordinatorProperties(
         }
         if (directBatch < 1 || directBatch > 100) {
             throw new IllegalArgumentException("messagecenter.coordinator.direct-batch must be 1..100");
+        }
+    }
+
+    /** Waits {@link #linger}: a planner or worker just woken, for the work arriving with what woke it. */
+    public void lingerAfterWakeUp() throws InterruptedException {
+        if (linger.isPositive()) {
+            TimeUnit.NANOSECONDS.sleep(linger.toNanos());
         }
     }
 }

@@ -78,15 +78,14 @@ class CoordinatorRunner implements SmartLifecycle {
 
     private void plan(Lane lane) {
         long idle = support.properties().pollInterval().toMillis();
-        long linger = support.properties().linger().toNanos();
         Semaphore wakeup = planWakeups.get(lane);
         while (support.running()) {
             try {
                 if (!planner.planNext(lane) && wakeup.tryAcquire(idle, TimeUnit.MILLISECONDS)) {
                     // why: a message was just created; wait a moment for the ones created with it,
                     // so that a stream of direct sends is planned in batches, not one by one
-                    if (linger > 0 && support.running()) {
-                        TimeUnit.NANOSECONDS.sleep(linger);
+                    if (support.running()) {
+                        support.properties().lingerAfterWakeUp();
                     }
                     wakeup.drainPermits();
                 }

@@ -113,7 +113,9 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                         .thenComparing(o -> o.step().claimed().packageId()));
         support.transaction().executeWithoutResult(status -> {
             if (outcomes.stream().allMatch(o -> o.result() instanceof DeliveryResult.Delivered)) {
-                recordDelivered(outcomes);
+                recordDelivered(outcomes.stream()
+                        .map(o -> new Success(o.step(), (DeliveryResult.Delivered) o.result()))
+                        .toList());
             } else {
                 // why: one by one in message order, so that the message locks are still taken in order
                 outcomes.forEach(o -> record(o.step(), o.result()));
@@ -151,12 +153,14 @@ class PackageWorker implements PackageQueue.PackageConsumer {
 
     private record Outcome(Step step, DeliveryResult result) {}
 
+    private record Success(Step step, DeliveryResult.Delivered result) {}
+
     private void record(Step step, DeliveryResult result) {
         PackageQueue.ClaimedPackage claimed = step.claimed();
         PackageStore.Work work = step.work();
         UUID messageId = work.delivery().messageId();
         switch (result) {
-            case DeliveryResult.Delivered delivered -> recordDelivered(List.of(new Outcome(step, delivered)));
+            case DeliveryResult.Delivered delivered -> recordDelivered(List.of(new Success(step, delivered)));
             case DeliveryResult.Retry(String reason, var notBefore) -> {
                 Optional<Instant> next =
                         retries.nextAttempt(claimed.attempt(), work.firstAttemptAt(), Instant.now(), notBefore);
@@ -177,36 +181,33 @@ class PackageWorker implements PackageQueue.PackageConsumer {
      * messages' progress, the counters and the events. A package already recorded (its lease ran
      * out and another worker finished it) counts nothing.
      */
-    private void recordDelivered(List<Outcome> outcomes) {
-        Set<Long> done = packages.doneAll(outcomes.stream()
-                .map(o -> {
-                    DeliveryResult.Delivered delivered = (DeliveryResult.Delivered) o.result();
-                    return new PackageStore.Done(
-                            o.step().claimed().packageId(),
-                            o.step().claimed().attempt(),
-                            delivered.delivered(),
-                            delivered.failed());
-                })
+    private void recordDelivered(List<Success> successes) {
+        Set<Long> done = packages.doneAll(successes.stream()
+                .map(o -> new PackageStore.Done(
+                        o.step().claimed().packageId(),
+                        o.step().claimed().attempt(),
+                        o.result().delivered(),
+                        o.result().failed()))
                 .toList());
-        List<Outcome> counting = outcomes.stream()
+        List<Success> counting = successes.stream()
                 .filter(o -> done.contains(o.step().claimed().packageId()))
                 .toList();
         Map<UUID, Integer> closing = new LinkedHashMap<>();
         counting.forEach(o -> closing.merge(o.step().work().delivery().messageId(), 1, Integer::sum));
         Map<UUID, MessageStatus> finished = close(closing, true);
         List<LifecycleLog.Entry> events = new ArrayList<>(counting.size() + finished.size());
-        for (Outcome o : counting) {
-            DeliveryResult.Delivered delivered = (DeliveryResult.Delivered) o.result();
+        for (Success o : counting) {
+            int delivered = o.result().delivered();
+            int failed = o.result().failed();
             UUID messageId = o.step().work().delivery().messageId();
             String channel = o.step().work().delivery().channel();
-            support.counters().add(messageId, Counters.DELIVERED_PREFIX + channel, delivered.delivered());
-            support.counters().add(messageId, Counters.FAILED, delivered.failed());
+            support.counters().add(messageId, Counters.DELIVERED_PREFIX + channel, delivered);
+            support.counters().add(messageId, Counters.FAILED, failed);
             events.add(new LifecycleLog.Entry(
                     messageId,
                     o.step().claimed().packageId(),
                     "PACKAGE_DONE",
-                    channel + " delivered " + delivered.delivered()
-                            + (delivered.failed() > 0 ? ", failed " + delivered.failed() : "")));
+                    channel + " delivered " + delivered + (failed > 0 ? ", failed " + failed : "")));
         }
         // why: after every PACKAGE_DONE, so that a message's status event is its last
         finished.forEach(

@@ -4,8 +4,8 @@ import java.util.function.IntPredicate;
 
 /**
  * Concurrent one-recipient INBOX creates for a fixed time: each counted create is a 201, which
- * the API promises is durable (message, list and outbox committed in one transaction). The same
- * creates run unmeasured for {@code --warmup-seconds} first.
+ * the API promises is durable (the message, its list and its first event committed in one
+ * transaction). The same creates run unmeasured for {@code --warmup-seconds} first.
  */
 final class DirectThroughputScenario {
 

@@ -96,8 +96,10 @@ class PostgresPackageQueue implements PackageQueue {
                         claimed.forEach(this::release);
                         throw e;
                     }
-                } else if (wakeups.get(lane).tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS)) {
-                    linger();
+                } else if (wakeups.get(lane).tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS) && running) {
+                    // why: lets the work that arrives with the one that woke this worker be claimed
+                    // in the same batch
+                    properties.lingerAfterWakeUp();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -178,13 +180,6 @@ class PostgresPackageQueue implements PackageQueue {
         }
         synchronized (this) {
             threads.removeAll(all);
-        }
-    }
-
-    /** Lets the work that arrives with the one that woke this worker be claimed in the same batch. */
-    private void linger() throws InterruptedException {
-        if (running && properties.linger().isPositive()) {
-            TimeUnit.NANOSECONDS.sleep(properties.linger().toNanos());
         }
     }
 

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -307,14 +306,13 @@ class JdbcInbox implements Inbox {
                     .query(UUID.class)
                     .list();
             // why: the upsert returns only the rows it changed, so a message read concurrently is
-            // counted by whichever statement won its row, never by both; sorted, so that two
-            // recipients reading the same messages lock their counter rows in the same order
-            Set<UUID> messages = new TreeSet<>(newlyRead);
-            messages.forEach(message -> counters.add(message, Counters.READ, 1));
-            if (!messages.isEmpty()) {
+            // counted by whichever statement won its row, never by both (the counters adapter
+            // writes a transaction's counter rows in one order, whatever order they are added in)
+            newlyRead.forEach(message -> counters.add(message, Counters.READ, 1));
+            if (!newlyRead.isEmpty()) {
                 events.publishEvent(InboxChanged.forRecipients(List.of(recipientId)));
             }
-            return messages.size();
+            return newlyRead.size();
         });
         return marked == null ? 0 : marked;
     }
