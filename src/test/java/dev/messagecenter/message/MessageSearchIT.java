@@ -145,6 +145,27 @@ class MessageSearchIT extends ServiceIT {
     }
 
     @Test
+    void editingTheTitleOfADraftChangesTheWordsThatFindItInACity() {
+        String city = unique("words");
+        String before = word();
+        String after = word();
+        String id = draft(before + " notice", toCities(city));
+
+        Response edited = api.send(
+                "PATCH",
+                "/api/v1/messages/" + id,
+                ADMIN_KEY,
+                "application/json",
+                "{\"title\":\"" + after + " notice\"}");
+
+        assertThat(edited.status()).as("%s", edited).isEqualTo(200);
+        assertThat(found("q=" + before + "&city=" + city)).isEmpty();
+        assertThat(found("q=" + after + "&city=" + city)).containsExactly(id);
+        assertThat(found("q=notice+" + after.toUpperCase() + "&city=" + city + "&status=DRAFT"))
+                .containsExactly(id);
+    }
+
+    @Test
     void pagesByCityReturnEveryMatchOnceInOrder() {
         String a = unique("page");
         String b = unique("page");
