@@ -214,8 +214,9 @@ class JdbcMessageStore implements MessageStore {
     /**
      * Whether a message matches {@code text} only if it holds every word of it: plain words (letters,
      * digits, spaces), which {@code websearch_to_tsquery} joins with AND, and none of them {@code or}.
-     * Quotes, a leading {@code -} or an {@code or} make some words optional or excluded, and such a
-     * search is not narrowed by the words' signature.
+     * An {@code or} or a leading {@code -} makes words optional or excluded; any other punctuation
+     * (quotes, hyphens, dots) is left to PostgreSQL's parser alone, and such a search is not narrowed
+     * by the words' signature.
      */
     static boolean everyWordRequired(String text) {
         if (!PLAIN_WORDS.matcher(text).matches()) {
