@@ -31,6 +31,16 @@ class PackageWorker implements PackageQueue.PackageConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(PackageWorker.class);
 
+    /**
+     * Message ids in PostgreSQL's order (the 16 bytes compared unsigned), in which {@link
+     * PlanStore#closePackages} locks messages. {@link UUID#compareTo} compares signed halves and puts
+     * {@code 8...} before {@code 7...}: recording a batch one package at a time in that order while
+     * another worker closes a batch in one statement could deadlock on two messages' rows.
+     */
+    static final Comparator<UUID> DATABASE_ORDER = Comparator.comparing(
+                    UUID::getMostSignificantBits, Long::compareUnsigned)
+            .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
+
     private final PackageStore packages;
     private final PlanStore plans;
     private final ChannelRegistry channels;
@@ -109,7 +119,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
             outcomes.add(new Outcome(steps.get(i), results.get(i)));
         }
         outcomes.sort(
-                Comparator.comparing((Outcome o) -> o.step().work().delivery().messageId())
+                Comparator.comparing((Outcome o) -> o.step().work().delivery().messageId(), DATABASE_ORDER)
                         .thenComparing(o -> o.step().claimed().packageId()));
         support.transaction().executeWithoutResult(status -> {
             if (outcomes.stream().allMatch(o -> o.result() instanceof DeliveryResult.Delivered)) {
