@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -82,7 +83,7 @@ class BroadcastPlanner {
         Message message = messages.find(messageId).orElseThrow();
         boolean more = true;
         while (more && support.running()) {
-            Boolean step = transaction.execute(status -> planPage(message));
+            Boolean step = transaction.execute(status -> planPage(message, status));
             more = Boolean.TRUE.equals(step);
         }
         return true;
@@ -121,17 +122,23 @@ class BroadcastPlanner {
         return true;
     }
 
-    /** Plans one page; true while there are more pages to plan. */
-    private boolean planPage(Message message) {
+    /**
+     * Plans one page; true while there are more pages to plan. The page is read and its packages
+     * stored before the message's row is locked (by {@link PlanStore#advance}), so that the
+     * workers closing the message's earlier packages do not wait for it; a step that finds its
+     * progress moved in the meantime is rolled back.
+     */
+    private boolean planPage(Message message, TransactionStatus transaction) {
         UUID messageId = message.id();
-        Optional<PlanStore.Progress> locked = plans.lockForPlanning(messageId, support.owner());
-        if (locked.isEmpty()) {
+        String owner = support.owner();
+        Optional<PlanStore.Progress> read = plans.planningProgress(messageId, owner);
+        if (read.isEmpty()) {
             // another planner took over after our lease expired, or planning already ended
             return false;
         }
-        PlanStore.Progress progress = locked.get();
+        PlanStore.Progress progress = read.get();
         if (progress.status() != MessageStatus.SENDING) {
-            plans.finishPlanning(messageId);
+            plans.finishPlanning(messageId, owner);
             return false;
         }
         int pageSize = support.properties().pageSize();
@@ -161,23 +168,39 @@ class BroadcastPlanner {
             for (String channel : packagedChannels) {
                 packages.insert(messageId, channel, progress.lane(), seq++, recipients);
             }
-            plans.advance(
+            boolean advanced = plans.advance(
                     messageId,
+                    owner,
+                    progress.cursor(),
                     reached,
                     recipients.size(),
                     packagedChannels.size(),
                     support.properties().planLease());
+            if (!advanced) {
+                // why: another planner took over after our lease expired, or the message was
+                // revoked, since the progress was read: this page's packages must not stay
+                transaction.setRollbackOnly();
+                return false;
+            }
             support.published(progress.lane());
         }
         if (recipients.size() < pageSize) {
-            finish(message);
+            if (!finish(message, owner)) {
+                transaction.setRollbackOnly();
+            }
             return false;
         }
         return true;
     }
 
-    private void finish(Message message) {
+    /** Ends planning; false when it had already ended or moved to another planner. */
+    private boolean finish(Message message, String owner) {
         UUID id = message.id();
+        Optional<MessageStatus> ended = plans.finishPlanning(id, owner);
+        if (ended.isEmpty()) {
+            return false;
+        }
+        MessageStatus status = ended.get();
         Message planned = messages.find(id).orElseThrow();
         if (message.audience() instanceof Audience.SegmentAudience) {
             // why: a broadcast stored once reaches every targeted inbox the moment it is published
@@ -186,12 +209,12 @@ class BroadcastPlanner {
                     .forEach(channel ->
                             support.counters().add(id, Counters.DELIVERED_PREFIX + channel, planned.targeted()));
         }
-        MessageStatus status = plans.finishPlanning(id);
         support.log().record(id, null, "PLANNED", planned(planned.targeted(), planned.packagesTotal()));
         if (status != MessageStatus.SENDING) {
             support.log().record(id, null, status.name(), null);
         }
         log.info("Planned message {}: {} recipients, {} packages", id, planned.targeted(), planned.packagesTotal());
+        return true;
     }
 
     /** The detail of a PLANNED event. */

@@ -187,9 +187,11 @@ class PackageWorker implements PackageQueue.PackageConsumer {
     }
 
     /**
-     * Records successes, in message order, with one statement per table: the packages done, their
-     * messages' progress, the counters and the events. A package already recorded (its lease ran
-     * out and another worker finished it) counts nothing.
+     * Records successes, in message order, with one statement per table: the packages done, the
+     * counters, the events and last their messages' progress. A package already recorded (its lease
+     * ran out and another worker finished it) counts nothing. The message rows are locked last, so
+     * that the workers of a broadcast, which all close packages of one message, hold its row only
+     * for that statement and the commit instead of queueing behind each other's whole transaction.
      */
     private void recordDelivered(List<Success> successes) {
         Set<Long> done = packages.doneAll(successes.stream()
@@ -203,14 +205,13 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                 .filter(o -> done.contains(o.step().claimed().packageId()))
                 .toList();
         Map<UUID, Integer> closing = new LinkedHashMap<>();
-        counting.forEach(o -> closing.merge(o.step().work().delivery().messageId(), 1, Integer::sum));
-        Map<UUID, MessageStatus> finished = close(closing, true);
-        List<LifecycleLog.Entry> events = new ArrayList<>(counting.size() + finished.size());
+        List<LifecycleLog.Entry> events = new ArrayList<>(counting.size());
         for (Success o : counting) {
             int delivered = o.result().delivered();
             int failed = o.result().failed();
             UUID messageId = o.step().work().delivery().messageId();
             String channel = o.step().work().delivery().channel();
+            closing.merge(messageId, 1, Integer::sum);
             support.counters().add(messageId, Counters.DELIVERED_PREFIX + channel, delivered);
             support.counters().add(messageId, Counters.FAILED, failed);
             events.add(new LifecycleLog.Entry(
@@ -219,31 +220,38 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                     "PACKAGE_DONE",
                     channel + " delivered " + delivered + (failed > 0 ? ", failed " + failed : "")));
         }
-        // why: after every PACKAGE_DONE, so that a message's status event is its last
-        finished.forEach(
-                (messageId, status) -> events.add(new LifecycleLog.Entry(messageId, null, status.name(), null)));
         support.log().recordAll(events);
+        // why: after every PACKAGE_DONE, so that a message's status event is its last
+        recordFinished(close(closing, true));
     }
 
     private void deadLetter(
             PackageQueue.ClaimedPackage claimed, UUID messageId, PackageStore.Work work, String reason) {
         if (packages.deadLetter(claimed.packageId(), claimed.attempt(), reason)) {
-            MessageStatus finished = close(Map.of(messageId, 1), false).get(messageId);
             support.counters()
                     .add(
                             messageId,
                             Counters.FAILED,
                             work.delivery().recipients().size());
             support.log().record(messageId, claimed.packageId(), "PACKAGE_FAILED", reason);
-            if (finished != null) {
-                support.log().record(messageId, null, finished.name(), null);
-            }
+            recordFinished(close(Map.of(messageId, 1), false));
+        }
+    }
+
+    private void recordFinished(Map<UUID, MessageStatus> finished) {
+        if (!finished.isEmpty()) {
+            support.log()
+                    .recordAll(finished.entrySet().stream()
+                            .map(f -> new LifecycleLog.Entry(
+                                    f.getKey(), null, f.getValue().name(), null))
+                            .toList());
         }
     }
 
     /**
-     * Takes the messages' row locks. Every transaction that touches a message's counters takes
-     * that lock first (the planner does too), so counter rows are never locked in two orders.
+     * Takes the messages' row locks, as the last statement before the commit. Counter rows are
+     * written when the transaction commits, after this lock (the planner's too), so they are never
+     * locked in two orders.
      */
     private Map<UUID, MessageStatus> close(Map<UUID, Integer> closing, boolean done) {
         Map<UUID, MessageStatus> finished = plans.closePackages(closing, done);

@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The coordinator's view of a message: who plans it, how far planning got, and how many of its
- * packages are still open. Only the holder of a message's plan lease advances its planning;
- * package outcomes close packages under the message's row lock, so the last one to close sees
- * the true count and completes the message. All methods join the caller's transaction.
+ * packages are still open. Only the holder of a message's plan lease advances its planning, and
+ * only from the cursor it read; package outcomes close packages under the message's row lock, so
+ * the last one to close sees the true count and completes the message. All methods join the
+ * caller's transaction.
  */
 public interface PlanStore {
 
@@ -42,8 +43,13 @@ public interface PlanStore {
      */
     record PlannedList(UUID messageId, boolean started, long targeted, int packages, MessageStatus status) {}
 
-    /** Locks the message for one planning step if {@code owner} still holds its lease and it is SENDING. */
-    Optional<Progress> lockForPlanning(UUID messageId, String owner);
+    /**
+     * How far planning got, if {@code owner} holds the message's plan lease and planning has not
+     * ended. Takes no lock: a planning step reads its page and stores its packages first, and only
+     * its {@link #advance} (or {@link #finishPlanning}) locks the message, checking that nothing
+     * moved since this read, so the workers closing the message's packages never wait for a page.
+     */
+    Optional<Progress> planningProgress(UUID messageId, String owner);
 
     record Progress(
             UUID messageId,
@@ -52,11 +58,26 @@ public interface PlanStore {
             @Nullable SegmentCursor cursor,
             int packagesTotal) {}
 
-    /** Records a planned page: the cursor reached, recipients targeted and packages opened. */
-    void advance(UUID messageId, SegmentCursor reached, long targeted, int packagesOpened, Duration lease);
+    /**
+     * Records a planned page: the cursor reached, recipients targeted and packages opened; false,
+     * with nothing recorded, when the step read at {@code from} no longer holds (the lease went to
+     * another planner, the cursor moved, or the message is no longer SENDING): the caller rolls its
+     * step back.
+     */
+    boolean advance(
+            UUID messageId,
+            String owner,
+            @Nullable SegmentCursor from,
+            SegmentCursor reached,
+            long targeted,
+            int packagesOpened,
+            Duration lease);
 
-    /** Ends planning; returns the status the message ended in (SENT when nothing is open). */
-    MessageStatus finishPlanning(UUID messageId);
+    /**
+     * Ends planning if {@code owner} still holds the lease; the status the message ended in (SENT
+     * when nothing is open), empty when planning had ended or moved to another planner.
+     */
+    Optional<MessageStatus> finishPlanning(UUID messageId, String owner);
 
     /**
      * Closes packages, by message: the number of packages of each message that ended, done or

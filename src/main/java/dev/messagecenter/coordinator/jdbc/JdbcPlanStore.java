@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -118,10 +119,10 @@ class JdbcPlanStore implements PlanStore {
     private record Due(UUID id, String status) {}
 
     @Override
-    public Optional<Progress> lockForPlanning(UUID messageId, String owner) {
+    public Optional<Progress> planningProgress(UUID messageId, String owner) {
         return jdbc.sql("""
                         select id, lane, status, plan_city, plan_recipient, packages_total from messages
-                        where id = :id and plan_owner = :owner and not planned for update
+                        where id = :id and plan_owner = :owner and not planned
                         """)
                 .param("id", messageId)
                 .param("owner", owner)
@@ -137,38 +138,51 @@ class JdbcPlanStore implements PlanStore {
     }
 
     @Override
-    public void advance(UUID messageId, SegmentCursor reached, long targeted, int packagesOpened, Duration lease) {
-        jdbc.sql("""
+    public boolean advance(
+            UUID messageId,
+            String owner,
+            @Nullable SegmentCursor from,
+            SegmentCursor reached,
+            long targeted,
+            int packagesOpened,
+            Duration lease) {
+        return jdbc.sql("""
                         update messages set plan_city = :city, plan_recipient = :recipient,
                             targeted = targeted + :targeted, packages_open = packages_open + :opened,
                             packages_total = packages_total + :opened,
                             plan_lease_until = now() + cast(:lease as interval), updated_at = now()
-                        where id = :id
+                        where id = :id and plan_owner = :owner and not planned and status = 'SENDING'
+                          and plan_city is not distinct from cast(:fromCity as text)
+                          and plan_recipient is not distinct from cast(:fromRecipient as text)
                         """)
-                .param("id", messageId)
-                .param("city", reached.city())
-                .param("recipient", reached.id())
-                .param("targeted", targeted)
-                .param("opened", packagesOpened)
-                .param("lease", lease.toMillis() + " milliseconds")
-                .update();
+                        .param("id", messageId)
+                        .param("owner", owner)
+                        .param("fromCity", from == null ? null : from.city())
+                        .param("fromRecipient", from == null ? null : from.id())
+                        .param("city", reached.city())
+                        .param("recipient", reached.id())
+                        .param("targeted", targeted)
+                        .param("opened", packagesOpened)
+                        .param("lease", lease.toMillis() + " milliseconds")
+                        .update()
+                > 0;
     }
 
     @Override
-    public MessageStatus finishPlanning(UUID messageId) {
+    public Optional<MessageStatus> finishPlanning(UUID messageId, String owner) {
         return jdbc.sql("""
                         update messages set planned = true, plan_owner = null, plan_lease_until = null,
                             status = case when packages_open = 0 and status = 'SENDING' then 'SENT' else status end,
                             finished_at = case when packages_open = 0 and status = 'SENDING' then now()
                                                else finished_at end,
                             updated_at = now()
-                        where id = :id returning status
+                        where id = :id and plan_owner = :owner and not planned returning status
                         """)
                 .param("id", messageId)
+                .param("owner", owner)
                 .query(String.class)
                 .optional()
-                .map(MessageStatus::valueOf)
-                .orElseThrow();
+                .map(MessageStatus::valueOf);
     }
 
     @Override
@@ -178,12 +192,15 @@ class JdbcPlanStore implements PlanStore {
         }
         Map<UUID, MessageStatus> finished = new HashMap<>();
         // why: materialized, so that the rows are locked as the sort returns them, in id order;
+        // "no key update" (what the update takes anyway), not "update": the caller's earlier
+        // inserts of events hold key-share locks on these rows (foreign keys), which only
+        // "update" conflicts with, so two workers closing packages of one message would deadlock;
         // a message that ends with a done package is SENT without looking for one
         jdbc.sql("""
                         with old as materialized (
                             select m.id, m.status, c.n from messages m
                             join unnest(:ids, :counts) as c(id, n) on c.id = m.id
-                            order by m.id for update of m
+                            order by m.id for no key update of m
                         )
                         update messages m set packages_open = m.packages_open - old.n, updated_at = now(),
                             status = case when m.packages_open - old.n = 0 and m.planned and m.status = 'SENDING'

@@ -1,0 +1,185 @@
+package dev.messagecenter.coordinator.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.messagecenter.coordinator.PlanStore;
+import dev.messagecenter.message.Lane;
+import dev.messagecenter.message.MessageStatus;
+import dev.messagecenter.recipient.SegmentCursor;
+import dev.messagecenter.testfixtures.TestDatabase;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A planning step reads its progress without a lock and is recorded only if that progress still
+ * holds when {@link PlanStore#advance} locks the message: same lease owner, same cursor, still
+ * SENDING. These tests move the progress under a step in each of those ways.
+ */
+class JdbcPlanStoreIT {
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
+    private static final String OWNER = "planner-a";
+
+    private static HikariDataSource database;
+    private static JdbcClient jdbc;
+    private static JdbcPlanStore plans;
+
+    @BeforeAll
+    static void database() {
+        database = TestDatabase.fresh();
+        jdbc = JdbcClient.create(database);
+        plans = new JdbcPlanStore(jdbc);
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+    }
+
+    /** A due broadcast of its own lane, claimed by {@link #OWNER}. */
+    private static UUID claimedBroadcast(Lane lane) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                        insert into messages (id, title, body, category, audience_type, segment_kinds, segment_cities,
+                            segment_tags, channels, send_at, lane, status)
+                        values (:id, 'Road closed', 'Use the ring road', 'ops', 'segment', '{rider}', '{c1}', '{}',
+                            '{PUSH}', now() - interval '1 second', :lane, 'SCHEDULED')
+                        """).param("id", id).param("lane", lane.id()).update();
+        assertThat(plans.claimDue(lane, OWNER, LEASE))
+                .hasValueSatisfying(claimed -> assertThat(claimed.messageId()).isEqualTo(id));
+        return id;
+    }
+
+    private static Map<String, Object> row(UUID id) {
+        return jdbc.sql("select plan_recipient, targeted, packages_open, status, planned from messages where id = :id")
+                .param("id", id)
+                .query()
+                .singleRow();
+    }
+
+    @Test
+    void aStepAdvancesOnlyFromTheCursorItRead() {
+        UUID id = claimedBroadcast(Lane.BULK);
+        PlanStore.Progress first = plans.planningProgress(id, OWNER).orElseThrow();
+        assertThat(first.cursor()).isNull();
+        assertThat(plans.planningProgress(id, "planner-b")).isEmpty();
+
+        assertThat(plans.advance(id, OWNER, null, new SegmentCursor("c1", "r-0500"), 500, 1, LEASE))
+                .isTrue();
+        // the same step again, from the cursor read before the first one was recorded
+        assertThat(plans.advance(id, OWNER, first.cursor(), new SegmentCursor("c1", "r-0500"), 500, 1, LEASE))
+                .isFalse();
+        assertThat(row(id))
+                .containsEntry("plan_recipient", "r-0500")
+                .containsEntry("targeted", 500L)
+                .containsEntry("packages_open", 1);
+
+        SegmentCursor reached = plans.planningProgress(id, OWNER).orElseThrow().cursor();
+        assertThat(reached).isEqualTo(new SegmentCursor("c1", "r-0500"));
+        assertThat(plans.advance(id, OWNER, reached, new SegmentCursor("c1", "r-0900"), 400, 1, LEASE))
+                .isTrue();
+        assertThat(row(id)).containsEntry("targeted", 900L).containsEntry("packages_open", 2);
+    }
+
+    @Test
+    void aStepOfAPlannerThatLostItsLeaseIsNotRecorded() {
+        UUID id = claimedBroadcast(Lane.DIRECT);
+        PlanStore.Progress read = plans.planningProgress(id, OWNER).orElseThrow();
+        jdbc.sql("update messages set plan_owner = 'planner-b' where id = :id")
+                .param("id", id)
+                .update();
+
+        assertThat(plans.advance(id, OWNER, read.cursor(), new SegmentCursor("c1", "r-0500"), 500, 1, LEASE))
+                .isFalse();
+        assertThat(plans.finishPlanning(id, OWNER)).isEmpty();
+        assertThat(row(id))
+                .containsEntry("targeted", 0L)
+                .containsEntry("planned", false)
+                .containsEntry("status", "SENDING");
+    }
+
+    @Test
+    void aStepOfARevokedMessageIsNotRecordedAndPlanningEndsOnce() {
+        UUID id = claimedBroadcast(Lane.BULK);
+        PlanStore.Progress read = plans.planningProgress(id, OWNER).orElseThrow();
+        jdbc.sql("update messages set status = 'REVOKED' where id = :id")
+                .param("id", id)
+                .update();
+
+        assertThat(plans.advance(id, OWNER, read.cursor(), new SegmentCursor("c1", "r-0500"), 500, 1, LEASE))
+                .isFalse();
+        assertThat(plans.finishPlanning(id, OWNER)).contains(MessageStatus.REVOKED);
+        assertThat(plans.finishPlanning(id, OWNER)).isEmpty();
+        assertThat(row(id)).containsEntry("targeted", 0L).containsEntry("planned", true);
+    }
+
+    @Test
+    void finishingWithNothingOpenSendsTheMessage() {
+        UUID id = claimedBroadcast(Lane.BULK);
+
+        assertThat(plans.finishPlanning(id, OWNER)).contains(MessageStatus.SENT);
+        assertThat(plans.planningProgress(id, OWNER)).isEmpty();
+    }
+
+    @Test
+    void workersClosePackagesOfOneMessageWhileTheirEventsReferenceIt() throws Exception {
+        UUID id = claimedBroadcast(Lane.BULK);
+        assertThat(plans.advance(id, OWNER, null, new SegmentCursor("c1", "r-0002"), 2, 2, LEASE))
+                .isTrue();
+        assertThat(plans.finishPlanning(id, OWNER)).contains(MessageStatus.SENDING);
+        TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(database));
+        CountDownLatch referenced = new CountDownLatch(1);
+        CountDownLatch firstClosed = new CountDownLatch(1);
+        try (ExecutorService worker = Executors.newSingleThreadExecutor()) {
+            // why: a worker records its package's event (a foreign key to the message) before it
+            // closes the package, then waits while another worker does the same
+            Future<Map<UUID, MessageStatus>> second = worker.submit(() -> transaction.execute(status -> {
+                event(id);
+                referenced.countDown();
+                awaitLatch(firstClosed);
+                return plans.closePackages(Map.of(id, 1), true);
+            }));
+            assertThat(referenced.await(10, TimeUnit.SECONDS)).isTrue();
+            Map<UUID, MessageStatus> first = transaction.execute(status -> {
+                // why: fails instead of waiting for ever if closing waits for the other's event
+                jdbc.sql("set local lock_timeout = '5s'").update();
+                event(id);
+                return plans.closePackages(Map.of(id, 1), true);
+            });
+            firstClosed.countDown();
+            assertThat(first).isEmpty();
+            assertThat(second.get(10, TimeUnit.SECONDS)).containsEntry(id, MessageStatus.SENT);
+        }
+        assertThat(row(id)).containsEntry("packages_open", 0).containsEntry("status", "SENT");
+    }
+
+    private static void event(UUID messageId) {
+        jdbc.sql("insert into message_events (message_id, type) values (:id, 'PACKAGE_DONE')")
+                .param("id", messageId)
+                .update();
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the other worker did not close its package");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
