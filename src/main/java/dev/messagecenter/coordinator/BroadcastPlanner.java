@@ -63,8 +63,11 @@ class BroadcastPlanner {
             return true;
         }
         Optional<PlanStore.Claimed> claimed = transaction.execute(status -> {
-            Optional<PlanStore.Claimed> next =
-                    plans.claimDue(lane, support.owner(), support.properties().planLease());
+            Optional<PlanStore.Claimed> next = plans.claimDue(
+                    lane,
+                    support.owner(),
+                    support.properties().planLease(),
+                    support.properties().pageSize());
             next.filter(PlanStore.Claimed::started).ifPresent(c -> {
                 support.log().record(c.messageId(), null, "SENDING", null);
                 // why: a broadcast is in every targeted inbox from now on; a list message shows

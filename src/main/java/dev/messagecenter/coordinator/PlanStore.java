@@ -19,8 +19,12 @@ import org.jspecify.annotations.Nullable;
  */
 public interface PlanStore {
 
-    /** Takes the plan lease of the next due message of the lane, marking it SENDING. */
-    Optional<Claimed> claimDue(Lane lane, String owner, Duration lease);
+    /**
+     * Takes the plan lease of the next due message of the lane, marking it SENDING. Lists of at
+     * most {@code pageSize} recipients not yet begun are left to {@link #planSmallLists}: a planner
+     * that finds them locked by another planner's batch must not take them one by one.
+     */
+    Optional<Claimed> claimDue(Lane lane, String owner, Duration lease, int pageSize);
 
     /**
      * @param started the claim moved the message from SCHEDULED to SENDING

@@ -25,12 +25,15 @@ class JdbcPlanStore implements PlanStore {
     }
 
     @Override
-    public Optional<Claimed> claimDue(Lane lane, String owner, Duration lease) {
+    public Optional<Claimed> claimDue(Lane lane, String owner, Duration lease, int pageSize) {
         return jdbc.sql("""
                         with due as (
-                            select id, status from messages
+                            select id, status from messages d
                             where lane = :lane and status in ('SCHEDULED', 'SENDING') and not planned
                               and send_at <= now() and (plan_lease_until is null or plan_lease_until < now())
+                              and not (audience_type = 'list' and packages_total = 0 and plan_recipient is null
+                                       and exists (select 1 from audiences a
+                                                   where a.id = d.audience_id and a.size <= :page))
                             order by send_at, id limit 1 for update skip locked
                         )
                         update messages m set plan_owner = :owner,
@@ -42,6 +45,7 @@ class JdbcPlanStore implements PlanStore {
                 .param("lane", lane.id())
                 .param("owner", owner)
                 .param("lease", lease.toMillis() + " milliseconds")
+                .param("page", pageSize)
                 .query((rs, row) ->
                         new Claimed(rs.getObject("id", UUID.class), rs.getBoolean("started"), rs.getBoolean("segment")))
                 .optional();

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ class JdbcPlanStoreIT {
 
     private static final Duration LEASE = Duration.ofMinutes(1);
     private static final String OWNER = "planner-a";
+    private static final int PAGE = 500;
 
     private static HikariDataSource database;
     private static JdbcClient jdbc;
@@ -51,15 +53,28 @@ class JdbcPlanStoreIT {
 
     /** A due broadcast of its own lane, claimed by {@link #OWNER}. */
     private static UUID claimedBroadcast(Lane lane) {
+        UUID id = due(lane, null);
+        assertThat(plans.claimDue(lane, OWNER, LEASE, PAGE))
+                .hasValueSatisfying(claimed -> assertThat(claimed.messageId()).isEqualTo(id));
+        return id;
+    }
+
+    /** A due message: a broadcast, or a message to the list {@code audience}. */
+    private static UUID due(Lane lane, @Nullable UUID audience) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into messages (id, title, body, category, audience_type, segment_kinds, segment_cities,
-                            segment_tags, channels, send_at, lane, status)
-                        values (:id, 'Road closed', 'Use the ring road', 'ops', 'segment', '{rider}', '{c1}', '{}',
-                            '{PUSH}', now() - interval '1 second', :lane, 'SCHEDULED')
-                        """).param("id", id).param("lane", lane.id()).update();
-        assertThat(plans.claimDue(lane, OWNER, LEASE))
-                .hasValueSatisfying(claimed -> assertThat(claimed.messageId()).isEqualTo(id));
+                            segment_tags, audience_id, channels, send_at, lane, status)
+                        values (:id, 'Road closed', 'Use the ring road', 'ops', :type, :kinds, :cities, '{}',
+                            :audience, '{PUSH}', now() - interval '1 second', :lane, 'SCHEDULED')
+                        """)
+                .param("id", id)
+                .param("type", audience == null ? "segment" : "list")
+                .param("kinds", audience == null ? new String[] {"rider"} : new String[0])
+                .param("cities", audience == null ? new String[] {"c1"} : new String[0])
+                .param("audience", audience)
+                .param("lane", lane.id())
+                .update();
         return id;
     }
 
@@ -181,5 +196,20 @@ class JdbcPlanStoreIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aShortListIsLeftToTheBatchPlanner() {
+        UUID audience = UUID.randomUUID();
+        jdbc.sql("insert into audiences (id, size) values (:id, 1)")
+                .param("id", audience)
+                .update();
+        UUID id = due(Lane.DIRECT, audience);
+
+        // why: a second planner that found the short lists locked by another's batch
+        assertThat(plans.claimDue(Lane.DIRECT, OWNER, LEASE, PAGE)).isEmpty();
+        // a list longer than a page is planned page by page
+        assertThat(plans.claimDue(Lane.DIRECT, OWNER, LEASE, 0))
+                .hasValueSatisfying(claimed -> assertThat(claimed.messageId()).isEqualTo(id));
     }
 }
