@@ -53,12 +53,11 @@ begin
         from (select message_words_signature(new.search) as words) s, unnest(new.segment_cities) as c (city)
         where c.city is not null
         on conflict do nothing;
-    else
-        update message_cities
-        set status = new.status,
-            words = case when old.search is distinct from new.search
-                         then message_words_signature(new.search) else words end
+    elsif old.search is distinct from new.search then
+        update message_cities set status = new.status, words = message_words_signature(new.search)
         where message_id = new.id;
+    else
+        update message_cities set status = new.status where message_id = new.id;
     end if;
     return null;
 end

@@ -129,7 +129,7 @@ class BroadcastPlanner {
      * Plans one page; true while there are more pages to plan. The page is read and its packages
      * stored before the message's row is locked (by {@link PlanStore#advance}), so that the
      * workers closing the message's earlier packages do not wait for it; a step that finds its
-     * progress moved in the meantime is rolled back.
+     * progress moved in the meantime is rolled back, and the next step reads it again.
      */
     private boolean planPage(Message message, TransactionStatus transaction) {
         UUID messageId = message.id();
@@ -181,9 +181,11 @@ class BroadcastPlanner {
                     support.properties().planLease());
             if (!advanced) {
                 // why: another planner took over after our lease expired, or the message was
-                // revoked, since the progress was read: this page's packages must not stay
+                // revoked, since the progress was read: this page's packages must not stay. The
+                // next step reads the progress again and stops, ending a revoked message's
+                // planning as a step that read it revoked does
                 transaction.setRollbackOnly();
-                return false;
+                return true;
             }
             support.published(progress.lane());
         }

@@ -50,8 +50,9 @@ public interface PlanStore {
     /**
      * How far planning got, if {@code owner} holds the message's plan lease and planning has not
      * ended. Takes no lock: a planning step reads its page and stores its packages first, and only
-     * its {@link #advance} (or {@link #finishPlanning}) locks the message, checking that nothing
-     * moved since this read, so the workers closing the message's packages never wait for a page.
+     * its {@link #advance} locks the message, checking that nothing moved since this read ({@link
+     * #finishPlanning}: that the lease is still held), so the workers closing the message's packages
+     * never wait for a page.
      */
     Optional<Progress> planningProgress(UUID messageId, String owner);
 
