@@ -79,15 +79,17 @@ public interface PlanStore {
             Duration lease);
 
     /**
-     * Ends planning if {@code owner} still holds the lease; the status the message ended in (SENT
-     * when nothing is open), empty when planning had ended or moved to another planner.
+     * Ends planning if {@code owner} still holds the lease; the status the message ended in when
+     * nothing is open (SENT when it delivered something or had nothing to deliver, else FAILED),
+     * SENDING while packages are open, empty when planning had ended or moved to another planner.
      */
     Optional<MessageStatus> finishPlanning(UUID messageId, String owner);
 
     /**
      * Closes packages, by message: the number of packages of each message that ended, done or
      * dead. Takes the messages' row locks in id order; returns the new status of each message this
-     * completed (SENT when any of its packages is done, else FAILED).
+     * completed: SENT when any of its packages is done or it is a broadcast on a channel that needs
+     * no package (the inbox), else FAILED.
      */
     Map<UUID, MessageStatus> closePackages(Map<UUID, Integer> closed, boolean done);
 

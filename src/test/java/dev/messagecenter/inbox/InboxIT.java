@@ -388,12 +388,6 @@ class InboxIT extends ServiceIT {
         return id;
     }
 
-    private String tokenFor(String recipientId) {
-        Response minted = api.postJson("/api/v1/recipients/" + recipientId + "/token", ADMIN_KEY, "");
-        assertThat(minted.status()).as("%s", minted).isEqualTo(201);
-        return minted.json().path("token").asString();
-    }
-
     /**
      * Called before each inbox read: the tests write messages straight into the database, past the
      * code that tells the inbox's caches about changes, so a subclass with caches drops them here.

@@ -198,12 +198,6 @@ class RedisInboxIT extends InboxIT {
         return id;
     }
 
-    private String tokenFor(String recipientId) {
-        Response minted = api.postJson("/api/v1/recipients/" + recipientId + "/token", ADMIN_KEY, "");
-        assertThat(minted.status()).as("%s", minted).isEqualTo(201);
-        return minted.json().path("token").asString();
-    }
-
     private static String broadcastBody(String city) {
         return """
                 {"title":"Cached %s","body":"b","audience":{"kinds":["rider"],"cities":["%s"]},"channels":["INBOX"]}""".formatted(city, city);

@@ -189,6 +189,25 @@ class MessageFlowIT extends ServiceIT {
     }
 
     @Test
+    void aBroadcastWhosePushesAllFailStaysInTheInbox() {
+        String city = unique("inbox-kept");
+        rider(city + "-1", city, city + "-t1");
+        GATEWAY.failNext(1, 400);
+        String id = create("""
+                        {"title":"Depot closed","body":"Use the north gate","audience":{"kinds":["rider"],"cities":["%s"]},
+                         "channels":["INBOX","PUSH"],"pinned":true}""".formatted(city)).json().path("id").asString();
+
+        // why: the inbox has the broadcast from the moment it is published; only the push failed
+        JsonNode stats = awaitStatus(id, "SENT");
+
+        assertThat(stats.path("delivered").path("INBOX").asLong()).isEqualTo(1);
+        assertThat(stats.path("failed").asLong()).isEqualTo(1);
+        assertThat(stats.path("packages").path("failed").asLong()).isEqualTo(1);
+        JsonNode inbox = api.get("/api/v1/inbox", tokenFor(city + "-1")).json();
+        assertThat(inbox.path("items").toString()).contains(id);
+    }
+
+    @Test
     void idempotencyKeyReturnsTheFirstMessage() {
         String body = """
                 {"title":"once","body":"b","audience":{"recipients":["%s"]},"channels":["INBOX"],"draft":true}""".formatted(unique("idem"));

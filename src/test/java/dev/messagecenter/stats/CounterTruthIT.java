@@ -45,12 +45,6 @@ class CounterTruthIT extends ServiceIT {
                         .isEqualTo(status));
     }
 
-    private String tokenFor(String recipientId) {
-        Response minted = api.postJson("/api/v1/recipients/" + recipientId + "/token", ADMIN_KEY, "");
-        assertThat(minted.status()).as("%s", minted).isEqualTo(201);
-        return minted.json().path("token").asString();
-    }
-
     @Test
     void recountOfABroadcastEqualsTheCountersAfterItIsSent() {
         String city = unique("truth");

@@ -1,5 +1,7 @@
 package dev.messagecenter.testfixtures;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +50,13 @@ public abstract class ServiceIT {
     @BeforeEach
     void client() {
         api = new ApiClient(port);
+    }
+
+    /** A receiver token for the recipient, minted through the API. */
+    protected String tokenFor(String recipientId) {
+        ApiClient.Response minted = api.postJson("/api/v1/recipients/" + recipientId + "/token", ADMIN_KEY, "");
+        assertThat(minted.status()).as("%s", minted).isEqualTo(201);
+        return minted.json().path("token").asString();
     }
 
     /** A fresh id, so tests sharing the database never see each other's rows. */

@@ -1,6 +1,7 @@
 package dev.messagecenter.coordinator.jdbc;
 
 import dev.messagecenter.coordinator.PlanStore;
+import dev.messagecenter.delivery.ChannelRegistry;
 import dev.messagecenter.message.Lane;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.recipient.SegmentCursor;
@@ -18,10 +19,24 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcPlanStore implements PlanStore {
 
-    private final JdbcClient jdbc;
+    /**
+     * Whether a message whose packages are all closed delivered anything: one of its packages is
+     * done, or it is a broadcast on a channel that needs no package (the inbox: stored once, it is
+     * in every targeted inbox from the moment the broadcast is published).
+     */
+    private static final String DELIVERED_SOMETHING = """
+            ((m.audience_type = 'segment' and m.channels && cast(:publishedChannels as text[]))
+             or exists (select 1 from packages p where p.message_id = m.id and p.state = 'done'))
+            """;
 
-    JdbcPlanStore(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final String[] publishedChannels;
+
+    JdbcPlanStore(JdbcClient jdbc, ChannelRegistry channels) {
         this.jdbc = jdbc;
+        this.publishedChannels = channels.channels().stream()
+                .filter(channels::storedOnceForSegments)
+                .toArray(String[]::new);
     }
 
     @Override
@@ -174,19 +189,40 @@ class JdbcPlanStore implements PlanStore {
 
     @Override
     public Optional<MessageStatus> finishPlanning(UUID messageId, String owner) {
+        lock(new UUID[] {messageId});
         return jdbc.sql("""
-                        update messages set planned = true, plan_owner = null, plan_lease_until = null,
-                            status = case when packages_open = 0 and status = 'SENDING' then 'SENT' else status end,
-                            finished_at = case when packages_open = 0 and status = 'SENDING' then now()
-                                               else finished_at end,
+                        update messages m set planned = true, plan_owner = null, plan_lease_until = null,
+                            status = case when m.packages_open = 0 and m.status = 'SENDING'
+                                          then (case when m.packages_total = 0 or """ + DELIVERED_SOMETHING + """
+                                                     then 'SENT' else 'FAILED' end)
+                                          else m.status end,
+                            finished_at = case when m.packages_open = 0 and m.status = 'SENDING' then now()
+                                               else m.finished_at end,
                             updated_at = now()
-                        where id = :id and plan_owner = :owner and not planned returning status
+                        where m.id = :id and m.plan_owner = :owner and not m.planned returning m.status
                         """)
                 .param("id", messageId)
                 .param("owner", owner)
+                .param("publishedChannels", publishedChannels)
                 .query(String.class)
                 .optional()
                 .map(MessageStatus::valueOf);
+    }
+
+    /**
+     * Locks the messages' rows, in id order, in a statement of its own: in PostgreSQL's read
+     * committed mode a statement sees what was committed when it started, and an update that waits
+     * for a row lock rereads only that row. A worker that closes a message's last package while
+     * another commits a done one must see that package done, so the statement that decides SENT or
+     * FAILED starts after the lock is held. "No key update", not "update": the caller's earlier
+     * inserts of events hold key-share locks on these rows (foreign keys), which only "update"
+     * conflicts with, so two workers closing packages of one message would deadlock.
+     */
+    private void lock(UUID[] messageIds) {
+        jdbc.sql("select id from messages where id = any(:ids) order by id for no key update")
+                .param("ids", messageIds)
+                .query(UUID.class)
+                .list();
     }
 
     @Override
@@ -195,32 +231,27 @@ class JdbcPlanStore implements PlanStore {
             return Map.of();
         }
         Map<UUID, MessageStatus> finished = new HashMap<>();
-        // why: materialized, so that the rows are locked as the sort returns them, in id order;
-        // "no key update" (what the update takes anyway), not "update": the caller's earlier
-        // inserts of events hold key-share locks on these rows (foreign keys), which only
-        // "update" conflicts with, so two workers closing packages of one message would deadlock;
-        // a message that ends with a done package is SENT without looking for one
+        UUID[] ids = closed.keySet().toArray(UUID[]::new);
+        lock(ids);
         jdbc.sql("""
-                        with old as materialized (
+                        with old as (
                             select m.id, m.status, c.n from messages m
                             join unnest(:ids, :counts) as c(id, n) on c.id = m.id
-                            order by m.id for no key update of m
                         )
                         update messages m set packages_open = m.packages_open - old.n, updated_at = now(),
                             status = case when m.packages_open - old.n = 0 and m.planned and m.status = 'SENDING'
-                                          then (case when :done then 'SENT'
-                                                     when exists (select 1 from packages p where p.message_id = m.id
-                                                                  and p.state = 'done') then 'SENT'
-                                                     else 'FAILED' end)
+                                          then (case when :done or """ + DELIVERED_SOMETHING + """
+                                                     then 'SENT' else 'FAILED' end)
                                           else m.status end,
                             finished_at = case when m.packages_open - old.n = 0 and m.planned and m.status = 'SENDING'
                                                then now() else m.finished_at end
                         from old where m.id = old.id
                         returning m.id, m.status, old.status as previous
                         """)
-                .param("ids", closed.keySet().toArray(UUID[]::new))
+                .param("ids", ids)
                 .param("counts", closed.values().toArray(Integer[]::new))
                 .param("done", done)
+                .param("publishedChannels", publishedChannels)
                 .query(rs -> {
                     if (!rs.getString("status").equals(rs.getString("previous"))) {
                         finished.put(rs.getObject("id", UUID.class), MessageStatus.valueOf(rs.getString("status")));

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.messagecenter.coordinator.PlanStore;
+import dev.messagecenter.delivery.ChannelRegistry;
+import dev.messagecenter.delivery.ChannelSender;
+import dev.messagecenter.delivery.DeliveryPackage;
+import dev.messagecenter.delivery.DeliveryResult;
 import dev.messagecenter.message.Lane;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.recipient.SegmentCursor;
 import dev.messagecenter.testfixtures.TestDatabase;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +49,7 @@ class JdbcPlanStoreIT {
     static void database() {
         database = TestDatabase.fresh();
         jdbc = JdbcClient.create(database);
-        plans = new JdbcPlanStore(jdbc);
+        plans = new JdbcPlanStore(jdbc, new ChannelRegistry(List.of(new InboxLike())));
     }
 
     @AfterAll
@@ -59,23 +65,74 @@ class JdbcPlanStoreIT {
         return id;
     }
 
-    /** A due message: a broadcast, or a message to the list {@code audience}. */
+    /** A due message on PUSH: a broadcast, or a message to the list {@code audience}. */
     private static UUID due(Lane lane, @Nullable UUID audience) {
+        return due(lane, audience, "PUSH");
+    }
+
+    private static UUID due(Lane lane, @Nullable UUID audience, String... channels) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into messages (id, title, body, category, audience_type, segment_kinds, segment_cities,
                             segment_tags, audience_id, channels, send_at, lane, status)
                         values (:id, 'Road closed', 'Use the ring road', 'ops', :type, :kinds, :cities, '{}',
-                            :audience, '{PUSH}', now() - interval '1 second', :lane, 'SCHEDULED')
+                            :audience, :channels, now() - interval '1 second', :lane, 'SCHEDULED')
                         """)
                 .param("id", id)
                 .param("type", audience == null ? "segment" : "list")
                 .param("kinds", audience == null ? new String[] {"rider"} : new String[0])
                 .param("cities", audience == null ? new String[] {"c1"} : new String[0])
                 .param("audience", audience)
+                .param("channels", channels)
                 .param("lane", lane.id())
                 .update();
         return id;
+    }
+
+    /** A message whose planning ended with {@code open} packages of {@code channel} dispatched. */
+    private static UUID sendingWithPackages(UUID id, int open, String channel) {
+        assertThat(plans.claimDue(Lane.BULK, OWNER, LEASE, PAGE))
+                .hasValueSatisfying(claimed -> assertThat(claimed.messageId()).isEqualTo(id));
+        assertThat(plans.advance(id, OWNER, null, new SegmentCursor("c1", "r-0002"), open, open, LEASE))
+                .isTrue();
+        for (int seq = 0; seq < open; seq++) {
+            jdbc.sql("""
+                            insert into packages (message_id, channel, lane, seq, recipients, state, attempts)
+                            values (:id, :channel, 'bulk', :seq, '{r-0001}', 'dispatched', 1)
+                            """)
+                    .param("id", id)
+                    .param("channel", channel)
+                    .param("seq", seq)
+                    .update();
+        }
+        assertThat(plans.finishPlanning(id, OWNER)).contains(MessageStatus.SENDING);
+        return id;
+    }
+
+    private static void packageState(UUID messageId, int seq, String state) {
+        jdbc.sql("update packages set state = :state where message_id = :id and seq = :seq")
+                .param("state", state)
+                .param("id", messageId)
+                .param("seq", seq)
+                .update();
+    }
+
+    /** Stands for the inbox: a broadcast on it is stored once and gets no packages. */
+    private static final class InboxLike implements ChannelSender {
+        @Override
+        public String channel() {
+            return "INBOX";
+        }
+
+        @Override
+        public boolean storedOnceForSegments() {
+            return true;
+        }
+
+        @Override
+        public DeliveryResult deliver(DeliveryPackage work) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private static Map<String, Object> row(UUID id) {
@@ -196,6 +253,75 @@ class JdbcPlanStoreIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void theLastPackageFailingSeesAPackageDoneWhileItWaitedForTheMessage() throws Exception {
+        UUID id = sendingWithPackages(due(Lane.BULK, null), 2, "PUSH");
+        TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(database));
+        CountDownLatch doneClosed = new CountDownLatch(1);
+        CountDownLatch failedWaiting = new CountDownLatch(1);
+        try (ExecutorService worker = Executors.newSingleThreadExecutor()) {
+            // why: the worker of the done package holds the message until the other worker's
+            // statement has started and waits for it
+            Future<Map<UUID, MessageStatus>> done = worker.submit(() -> transaction.execute(status -> {
+                packageState(id, 0, "done");
+                Map<UUID, MessageStatus> closed = plans.closePackages(Map.of(id, 1), true);
+                doneClosed.countDown();
+                awaitLatch(failedWaiting);
+                return closed;
+            }));
+            assertThat(doneClosed.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<Map<UUID, MessageStatus>> failed;
+            try (ExecutorService other = Executors.newSingleThreadExecutor()) {
+                failed = other.submit(() -> transaction.execute(status -> {
+                    packageState(id, 1, "failed");
+                    return plans.closePackages(Map.of(id, 1), false);
+                }));
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> waitingForALock() > 0);
+                failedWaiting.countDown();
+                assertThat(done.get(10, TimeUnit.SECONDS)).isEmpty();
+                assertThat(failed.get(10, TimeUnit.SECONDS)).containsEntry(id, MessageStatus.SENT);
+            }
+        }
+        assertThat(row(id)).containsEntry("packages_open", 0).containsEntry("status", "SENT");
+    }
+
+    private static int waitingForALock() {
+        return jdbc.sql("""
+                        select count(*) from pg_stat_activity
+                        where datname = current_database() and wait_event_type = 'Lock'
+                        """).query(Integer.class).single();
+    }
+
+    @Test
+    void aBroadcastOnTheInboxIsSentWhenEveryOtherPackageFails() {
+        UUID broadcast = sendingWithPackages(due(Lane.BULK, null, "INBOX", "PUSH"), 1, "PUSH");
+        packageState(broadcast, 0, "failed");
+
+        assertThat(plans.closePackages(Map.of(broadcast, 1), false)).containsEntry(broadcast, MessageStatus.SENT);
+
+        UUID pushOnly = sendingWithPackages(due(Lane.BULK, null, "PUSH"), 1, "PUSH");
+        packageState(pushOnly, 0, "failed");
+        assertThat(plans.closePackages(Map.of(pushOnly, 1), false)).containsEntry(pushOnly, MessageStatus.FAILED);
+    }
+
+    @Test
+    void planningThatEndsAfterEveryPackageFailedEndsFailed() {
+        UUID id = due(Lane.BULK, null);
+        assertThat(plans.claimDue(Lane.BULK, OWNER, LEASE, PAGE))
+                .hasValueSatisfying(claimed -> assertThat(claimed.messageId()).isEqualTo(id));
+        assertThat(plans.advance(id, OWNER, null, new SegmentCursor("c1", "r-0001"), 1, 1, LEASE))
+                .isTrue();
+        jdbc.sql("""
+                        insert into packages (message_id, channel, lane, seq, recipients, state, attempts)
+                        values (:id, 'PUSH', 'bulk', 0, '{r-0001}', 'failed', 1)
+                        """).param("id", id).update();
+        // the page's package failed before planning ended: nothing is open, nothing was delivered
+        assertThat(plans.closePackages(Map.of(id, 1), false)).isEmpty();
+
+        assertThat(plans.finishPlanning(id, OWNER)).contains(MessageStatus.FAILED);
+        assertThat(row(id)).containsEntry("status", "FAILED").containsEntry("planned", true);
     }
 
     @Test

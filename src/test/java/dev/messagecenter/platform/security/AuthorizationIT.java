@@ -25,12 +25,6 @@ class AuthorizationIT extends ServiceIT {
         return id;
     }
 
-    private String tokenFor(String recipientId) {
-        Response minted = api.postJson("/api/v1/recipients/" + recipientId + "/token", ADMIN_KEY, "");
-        assertThat(minted.status()).isEqualTo(201);
-        return minted.json().path("token").asString();
-    }
-
     @Test
     void noKeyIsUnauthorized() {
         assertProblem(api.get("/api/v1/recipients/x", null)).is(401, "unauthorized");
