@@ -44,6 +44,12 @@ public interface PackageStore {
      */
     Set<Long> doneAll(List<Done> done);
 
+    /**
+     * Renews a claimed package's lease from now, if that attempt still holds it (dispatched, same
+     * attempt); false when its lease ran out and it was handed out again, or it was canceled.
+     */
+    boolean renewLease(long packageId, int attempt, Duration lease);
+
     boolean retryAt(long packageId, int attempt, Instant at, String reason);
 
     boolean deadLetter(long packageId, int attempt, String reason);
@@ -53,7 +59,11 @@ public interface PackageStore {
     /** Cancels every pending package of the message; returns how many. */
     int cancelPending(UUID messageId);
 
-    /** Puts a dead letter back to pending with a fresh budget; its message, or empty if not dead. */
+    /**
+     * Puts a dead letter back to pending with a fresh budget; its message, or empty if not dead.
+     * Its attempt number keeps counting, so that a worker still holding an earlier attempt can
+     * record nothing over the new one.
+     */
     Optional<UUID> revive(long packageId);
 
     List<DeliveryPackageRecord> list(UUID messageId, @Nullable PackageState state, long afterId, int limit);

@@ -92,6 +92,15 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                 return;
             }
             for (Step step : steps) {
+                // why: a batch's lease ran from its claim; one at a time, the last packages of a
+                // batch to a slow gateway would outlive it and be handed out and sent again. Each
+                // package's lease starts when its turn comes, and one handed out meanwhile is left
+                if (!packages.renewLease(
+                        step.claimed().packageId(),
+                        step.claimed().attempt(),
+                        support.properties().packageLease())) {
+                    continue;
+                }
                 DeliveryResult result = deliverOne(sender, step);
                 support.transaction().executeWithoutResult(status -> record(step, result));
             }

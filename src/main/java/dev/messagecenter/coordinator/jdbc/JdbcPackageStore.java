@@ -111,6 +111,19 @@ public class JdbcPackageStore implements PackageStore {
     }
 
     @Override
+    public boolean renewLease(long packageId, int attempt, Duration lease) {
+        return jdbc.sql("""
+                        update packages set lease_until = now() + cast(:lease as interval)
+                        where id = :id and state = 'dispatched' and attempts = :attempt
+                        """)
+                        .param("id", packageId)
+                        .param("attempt", attempt)
+                        .param("lease", lease.toMillis() + " milliseconds")
+                        .update()
+                > 0;
+    }
+
+    @Override
     public boolean retryAt(long packageId, int attempt, Instant at, String reason) {
         return jdbc.sql("""
                         update packages set state = 'pending', next_attempt_at = :at, lease_until = null,
@@ -173,7 +186,7 @@ public class JdbcPackageStore implements PackageStore {
     @Override
     public Optional<UUID> revive(long packageId) {
         return jdbc.sql("""
-                        update packages set state = 'pending', attempts = 0, first_attempt_at = null, failed = 0,
+                        update packages set state = 'pending', first_attempt_at = null, failed = 0,
                             next_attempt_at = now(), updated_at = now()
                         where id = :id and state = 'failed' returning message_id
                         """).param("id", packageId).query(UUID.class).optional();
