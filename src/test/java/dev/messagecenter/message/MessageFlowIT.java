@@ -447,4 +447,22 @@ class MessageFlowIT extends ServiceIT {
         JsonNode stats = awaitStatus(id, "SENT");
         assertThat(stats.path("delivered").path("PUSH").asLong()).isEqualTo(1);
     }
+
+    @Test
+    void emptyAudiencesAreRefused() {
+        long audiencesBefore =
+                jdbc.sql("select count(*) from audiences").query(Long.class).single();
+        assertProblem(api.send("POST", "/api/v1/audiences", ADMIN_KEY, "text/plain", "\n \nnot valid!\n"))
+                .is(400, "validation-failed")
+                .namesField("body");
+        assertThat(jdbc.sql("select count(*) from audiences").query(Long.class).single())
+                .isEqualTo(audiencesBefore);
+
+        java.util.UUID empty = java.util.UUID.randomUUID();
+        jdbc.sql("insert into audiences (id, size) values (:id, 0)")
+                .param("id", empty)
+                .update();
+        assertProblem(create("""
+                        {"title":"t","body":"b","audience":{"audienceId":"%s"},"channels":["INBOX"]}""".formatted(empty))).is(400, "validation-failed").namesField("audience.audienceId");
+    }
 }
