@@ -3,6 +3,7 @@ package dev.messagecenter.message;
 import dev.messagecenter.delivery.ChannelRegistry;
 import dev.messagecenter.platform.problem.ApiProblem;
 import java.time.Instant;
+import java.util.UUID;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -30,13 +31,7 @@ class MessageDrafts {
             case MessageRules.AudienceSpec.OfSegment(var segment) -> new Audience.SegmentAudience(segment);
             case MessageRules.AudienceSpec.Inline(var ids) ->
                 new Audience.ListAudience(audiences.create(ids), ids.size());
-            case MessageRules.AudienceSpec.Uploaded(var id) ->
-                new Audience.ListAudience(
-                        id,
-                        audiences
-                                .size(id)
-                                .orElseThrow(() ->
-                                        ApiProblem.invalid("audience.audienceId", "no uploaded audience has this id")));
+            case MessageRules.AudienceSpec.Uploaded(var id) -> new Audience.ListAudience(id, uploadedSize(id));
         };
         Lane lane = checked.lane() != null ? checked.lane() : defaultLane(audience);
         return new MessageDraft(
@@ -51,6 +46,18 @@ class MessageDrafts {
                 checked.validUntil(),
                 checked.sendAt(),
                 lane);
+    }
+
+    private long uploadedSize(UUID audienceId) {
+        long size = audiences
+                .size(audienceId)
+                .orElseThrow(() -> ApiProblem.invalid("audience.audienceId", "no uploaded audience has this id"));
+        // why: a message to nobody is refused, as an empty inline list is; a list stored before empty
+        // uploads were refused can be empty
+        if (size == 0) {
+            throw ApiProblem.invalid("audience.audienceId", "the uploaded audience is empty");
+        }
+        return size;
     }
 
     private Lane defaultLane(Audience audience) {

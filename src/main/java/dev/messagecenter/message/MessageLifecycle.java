@@ -13,10 +13,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Operator commands on an existing message: edit, send, cancel, revoke. Each one locks the
  * message row, so a command and the planner never act on a stale status. An illegal transition
- * is a 409 problem.
+ * is a 409 problem; an edit, or a draft sent, that breaks a rule of new messages is a 400 problem.
  */
 @Component
 public class MessageLifecycle {
+
+    private static final MessageRequest UNCHANGED =
+            new MessageRequest(null, null, null, null, null, null, null, null, null, null, null, null);
 
     private final MessageStore messages;
     private final MessageDrafts drafts;
@@ -60,8 +63,11 @@ public class MessageLifecycle {
             if (current.status() != MessageStatus.DRAFT) {
                 throw conflict(current, "send");
             }
+            Instant now = Instant.now();
+            // why: the draft was checked when it was saved; what goes out must pass the rules now
+            drafts.check(merge(current, UNCHANGED), now);
             if (current.sendAt() == null) {
-                messages.replace(id, current.draft().withSendAt(Instant.now()));
+                messages.replace(id, current.draft().withSendAt(now));
             }
             messages.transition(id, MessageStatus.DRAFT, MessageStatus.SCHEDULED);
             log.record(id, null, "SCHEDULED", null);

@@ -7,14 +7,20 @@ import static org.awaitility.Awaitility.await;
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Messages from compose to SENT on the embedded default, with stats and the lifecycle log. */
 class MessageFlowIT extends ServiceIT {
+
+    @Autowired
+    JdbcClient jdbc;
 
     private void rider(String id, String city, String token) {
         Response r = api.putJson("/api/v1/recipients/" + id, ADMIN_KEY, """
@@ -299,6 +305,63 @@ class MessageFlowIT extends ServiceIT {
     }
 
     @Test
+    void aDraftWhoseValidityEndedIsNotSentAndStaysADraft() {
+        String recipient = unique("exp");
+        rider(recipient, unique("c"), recipient + "-t");
+        String id = create("""
+                        {"title":"t","body":"b","audience":{"recipients":["%s"]},"channels":["INBOX","PUSH"],
+                         "draft":true,"validUntil":"%s"}""".formatted(recipient, Instant.now().plus(Duration.ofHours(1))))
+                .json()
+                .path("id")
+                .asString();
+        // why: the window ends while the message waits as a draft, without waiting for the clock
+        storedTimes(id, "null", "now() - interval '1 second'");
+
+        assertProblem(api.postJson("/api/v1/messages/" + id + "/send", ADMIN_KEY, ""))
+                .is(400, "validation-failed")
+                .namesField("validUntil");
+
+        JsonNode after = api.get("/api/v1/messages/" + id, ADMIN_KEY).json();
+        assertThat(after.path("status").asString()).isEqualTo("DRAFT");
+        assertThat(after.has("sendAt")).isFalse();
+        assertThat(eventTypes(id)).containsExactly("CREATED");
+    }
+
+    @Test
+    void aDraftPastItsSendAtGoesOutOnlyWhileItIsStillValid() {
+        String recipient = unique("late");
+        rider(recipient, unique("c"), recipient + "-t");
+        Instant now = Instant.now();
+        String id = create("""
+                        {"title":"t","body":"b","audience":{"recipients":["%s"]},"channels":["INBOX"],"draft":true,
+                         "sendAt":"%s","validUntil":"%s"}""".formatted(recipient, now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2))))
+                .json()
+                .path("id")
+                .asString();
+        storedTimes(id, "now() - interval '2 hours'", "now() - interval '1 hour'");
+
+        assertProblem(api.postJson("/api/v1/messages/" + id + "/send", ADMIN_KEY, ""))
+                .is(400, "validation-failed")
+                .namesField("validUntil");
+        assertThat(eventTypes(id)).containsExactly("CREATED");
+
+        storedTimes(id, "now() - interval '2 hours'", "now() + interval '1 hour'");
+        Response sent = api.postJson("/api/v1/messages/" + id + "/send", ADMIN_KEY, "");
+        assertThat(sent.status()).as("%s", sent).isEqualTo(200);
+        assertThat(awaitStatus(id, "SENT").path("delivered").path("INBOX").asLong())
+                .isEqualTo(1);
+    }
+
+    /** Moves a stored message's send time and validity end, as if time had passed. */
+    private void storedTimes(String id, String sendAt, String validUntil) {
+        int updated = jdbc.sql("update messages set send_at = " + sendAt + ", valid_until = " + validUntil
+                        + " where id = cast(:id as uuid)")
+                .param("id", id)
+                .update();
+        assertThat(updated).isEqualTo(1);
+    }
+
+    @Test
     void scheduledMessagesWaitForTheirTimeAndCanBeCanceled() {
         String id = create(
                         """
@@ -402,5 +465,23 @@ class MessageFlowIT extends ServiceIT {
                 .asString();
         JsonNode stats = awaitStatus(id, "SENT");
         assertThat(stats.path("delivered").path("PUSH").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void emptyAudiencesAreRefused() {
+        long audiencesBefore =
+                jdbc.sql("select count(*) from audiences").query(Long.class).single();
+        assertProblem(api.send("POST", "/api/v1/audiences", ADMIN_KEY, "text/plain", "\n \nnot valid!\n"))
+                .is(400, "validation-failed")
+                .namesField("body");
+        assertThat(jdbc.sql("select count(*) from audiences").query(Long.class).single())
+                .isEqualTo(audiencesBefore);
+
+        java.util.UUID empty = java.util.UUID.randomUUID();
+        jdbc.sql("insert into audiences (id, size) values (:id, 0)")
+                .param("id", empty)
+                .update();
+        assertProblem(create("""
+                        {"title":"t","body":"b","audience":{"audienceId":"%s"},"channels":["INBOX"]}""".formatted(empty))).is(400, "validation-failed").namesField("audience.audienceId");
     }
 }

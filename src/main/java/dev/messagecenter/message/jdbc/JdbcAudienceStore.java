@@ -61,6 +61,21 @@ class JdbcAudienceStore implements AudienceStore {
         transaction.executeWithoutResult(status -> jdbc.sql("insert into audiences (id) values (:id)")
                 .param("id", id)
                 .update());
+        try {
+            return read(id, input, maxIds);
+        } catch (RuntimeException | IOException e) {
+            // why: the batches are committed as they come; a refused upload must leave nothing, and
+            // one statement removes the list (its members go with it, on delete cascade)
+            try {
+                jdbc.sql("delete from audiences where id = :id").param("id", id).update();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private UploadReport read(UUID id, Reader input, long maxIds) throws IOException {
         LineReader reader = new LineReader(input, MAX_LINE);
         List<String> batch = new ArrayList<>(BATCH);
         List<String> errors = new ArrayList<>();
@@ -81,13 +96,13 @@ class JdbcAudienceStore implements AudienceStore {
                 continue;
             }
             if (batch.size() == BATCH) {
-                size += flush(id, batch);
-                if (size > maxIds) {
-                    throw ApiProblem.invalid("body", "at most " + maxIds + " recipients in one audience");
-                }
+                size = flush(id, batch, size, maxIds);
             }
         }
-        size += flush(id, batch);
+        size = flush(id, batch, size, maxIds);
+        if (size == 0) {
+            throw ApiProblem.invalid("body", "at least one valid recipient id, one per line");
+        }
         long total = size;
         transaction.executeWithoutResult(status -> jdbc.sql("update audiences set size = :size where id = :id")
                 .param("id", id)
@@ -96,13 +111,18 @@ class JdbcAudienceStore implements AudienceStore {
         return new UploadReport(id, size, rejected, errors);
     }
 
-    private long flush(UUID id, List<String> batch) {
+    /** Stores a batch; the list's size with it, refused once it passes {@code maxIds}. */
+    private long flush(UUID id, List<String> batch, long size, long maxIds) {
         if (batch.isEmpty()) {
-            return 0;
+            return size;
         }
         Long inserted = transaction.execute(status -> insertMembers(id, batch) * 1L);
         batch.clear();
-        return inserted == null ? 0 : inserted;
+        long total = size + (inserted == null ? 0 : inserted);
+        if (total > maxIds) {
+            throw ApiProblem.invalid("body", "at most " + maxIds + " recipients in one audience");
+        }
+        return total;
     }
 
     @Override

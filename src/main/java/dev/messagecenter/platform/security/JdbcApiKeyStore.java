@@ -30,6 +30,8 @@ public class JdbcApiKeyStore {
 
     private final JdbcClient jdbc;
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    /** Counts revocations through this instance; guarded by {@code this} for writes. */
+    private volatile long revocations;
 
     JdbcApiKeyStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -59,20 +61,30 @@ public class JdbcApiKeyStore {
         if (known != null && now - known.at() < TimeUnit.SECONDS.toNanos(REMEMBER_SECONDS)) {
             return Optional.of(known.key());
         }
+        long revocationsBefore = revocations;
         Optional<ApiKey> found =
                 jdbc.sql("""
                         select id, name, scopes, created_at, revoked_at from api_keys
                         where key_hash = :hash and revoked_at is null
                         """).param("hash", digest).query(JdbcApiKeyStore::map).optional();
         if (found.isPresent()) {
-            if (remembered.size() >= MAX_REMEMBERED) {
-                remembered.clear();
-            }
-            remembered.put(digestKey, new Remembered(found.get(), now));
+            remember(digestKey, new Remembered(found.get(), now), revocationsBefore);
         } else {
             remembered.remove(digestKey);
         }
         return found;
+    }
+
+    private synchronized void remember(String digestKey, Remembered key, long revocationsBefore) {
+        // why: a key revoked here since the lookup read it may be that key; the lookup still
+        // answers, the next one reads the database again
+        if (revocations != revocationsBefore) {
+            return;
+        }
+        if (remembered.size() >= MAX_REMEMBERED) {
+            remembered.clear();
+        }
+        remembered.put(digestKey, key);
     }
 
     public List<ApiKey> list() {
@@ -87,7 +99,10 @@ public class JdbcApiKeyStore {
                         .param("id", id)
                         .update()
                 > 0;
-        remembered.values().removeIf(known -> known.key().id().equals(id));
+        synchronized (this) {
+            revocations++;
+            remembered.values().removeIf(known -> known.key().id().equals(id));
+        }
         return revoked;
     }
 
