@@ -1,5 +1,6 @@
 package dev.messagecenter.message;
 
+import dev.messagecenter.platform.db.Storable;
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.problem.FieldViolation;
 import dev.messagecenter.recipient.RecipientRules;
@@ -96,6 +97,8 @@ final class MessageRules {
         }
         if (value.length() > max) {
             violations.add(new FieldViolation(field, "at most " + max + " characters"));
+        } else if (!Storable.text(value)) {
+            violations.add(new FieldViolation(field, Storable.NUL_REASON));
         }
         return value;
     }

@@ -349,6 +349,37 @@ class MessageFlowIT extends ServiceIT {
     }
 
     @Test
+    void aNulCharacterIsRejectedNamingItsFieldAndNothingIsStored() {
+        String marker = unique("nul");
+        String message = """
+                {"title":"%s","body":"%s","category":"%s","audience":{"recipients":["a"]},"channels":["INBOX"]}""";
+        assertProblem(create(message.formatted(marker + "\\u0000", "b", "news")))
+                .is(400, "validation-failed")
+                .namesField("title")
+                .detailContains("NUL");
+        assertProblem(create(message.formatted(marker, "a\\u0000b", "news")))
+                .is(400, "validation-failed")
+                .namesField("body");
+        assertProblem(create(message.formatted(marker, "b", "news\\u0000")))
+                .is(400, "validation-failed")
+                .namesField("category");
+        assertThat(api.get("/api/v1/messages?q=" + marker, ADMIN_KEY)
+                        .json()
+                        .path("items")
+                        .size())
+                .isZero();
+    }
+
+    @Test
+    void searchParametersWithANulCharacterAreRejectedNamingThem() {
+        for (String parameter : List.of("q", "category", "city", "kind")) {
+            assertProblem(api.get("/api/v1/messages?" + parameter + "=a%00b", ADMIN_KEY))
+                    .is(400, "validation-failed")
+                    .namesField(parameter);
+        }
+    }
+
+    @Test
     void searchFindsByTextCityAndStatus() {
         String city = unique("srch");
         String word = "zephyr" + city.substring(city.length() - 6).replaceAll("[^a-z]", "q");

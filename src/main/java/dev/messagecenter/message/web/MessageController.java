@@ -7,6 +7,7 @@ import dev.messagecenter.message.MessageQuery;
 import dev.messagecenter.message.MessageRequest;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.message.MessageStore;
+import dev.messagecenter.platform.db.Storable;
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.recipient.RecipientRules;
 import java.net.URI;
@@ -105,6 +106,8 @@ class MessageController {
         if (q != null && (q.isBlank() || q.length() > MAX_QUERY_LENGTH)) {
             throw ApiProblem.invalid("q", "must be 1 to " + MAX_QUERY_LENGTH + " characters");
         }
+        Storable.requireText(q, "q");
+        Storable.requireText(category, "category");
         if (city != null) {
             RecipientRules.requireToken(city, "city", RecipientRules.Kind.CITY);
         }
