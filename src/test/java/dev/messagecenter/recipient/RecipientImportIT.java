@@ -2,14 +2,19 @@ package dev.messagecenter.recipient;
 
 import static dev.messagecenter.testfixtures.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 class RecipientImportIT extends ServiceIT {
+
+    @Autowired
+    RecipientDirectory directory;
 
     private Response importNdjson(String body) {
         return api.send("POST", "/api/v1/recipients:import", ADMIN_KEY, "application/x-ndjson", body);
@@ -105,6 +110,25 @@ class RecipientImportIT extends ServiceIT {
             assertThat(api.get("/api/v1/recipients/" + p + refused, ADMIN_KEY).status())
                     .isEqualTo(404);
         }
+    }
+
+    @Test
+    void aBatchPostgresRefusesFailsWithoutQuotingItsRows() {
+        String id = unique("copy");
+        String token = unique("secret-token");
+        RecipientDraft unchecked = new RecipientDraft(
+                id,
+                "rider",
+                "wuhan",
+                List.of(),
+                null,
+                new Channels(List.of(new PushToken("ios", token)), "a\0@b.co", null));
+        Throwable failure = catchThrowable(() -> directory.upsertAll(List.of(unchecked)));
+        assertThat(failure).isNotNull();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain(token, "b.co");
+        }
+        assertThat(directory.find(id)).isEmpty();
     }
 
     @Test
