@@ -57,9 +57,9 @@ final class MessageRules {
         }
         AudienceSpec audience = audience(request.audience(), limits, violations);
         List<String> channels = channels(request.channels(), knownChannels, violations);
-        Instant validFrom = request.validFrom();
-        Instant validUntil = request.validUntil();
-        Instant sendAt = request.sendAt();
+        Instant validFrom = instant(request.validFrom(), "validFrom", violations);
+        Instant validUntil = instant(request.validUntil(), "validUntil", violations);
+        Instant sendAt = instant(request.sendAt(), "sendAt", violations);
         if (validUntil != null && !validUntil.isAfter(now)) {
             violations.add(new FieldViolation("validUntil", "must be in the future"));
         }
@@ -99,6 +99,15 @@ final class MessageRules {
             violations.add(new FieldViolation(field, "at most " + max + " characters"));
         } else if (!Storable.text(value)) {
             violations.add(new FieldViolation(field, Storable.NUL_REASON));
+        }
+        return value;
+    }
+
+    /** The instant, or null (and a violation) when it is outside the years the service accepts. */
+    private static @Nullable Instant instant(@Nullable Instant value, String field, List<FieldViolation> violations) {
+        if (!Storable.instant(value)) {
+            violations.add(new FieldViolation(field, Storable.INSTANT_REASON));
+            return null;
         }
         return value;
     }

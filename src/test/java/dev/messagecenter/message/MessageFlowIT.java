@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -377,6 +380,38 @@ class MessageFlowIT extends ServiceIT {
                     .is(400, "validation-failed")
                     .namesField(parameter);
         }
+    }
+
+    @Test
+    void timestampsOutsideTheYears1970To9999AreRejectedNamingTheField() {
+        String marker = unique("when");
+        String message = """
+                {"title":"%s","body":"b","audience":{"recipients":["a"]},"channels":["INBOX"],"%s":"%s"}""";
+        for (String field : List.of("validFrom", "validUntil", "sendAt")) {
+            for (String instant : List.of("+300000-01-01T00:00:00Z", "-5000-01-01T00:00:00Z", "1969-12-31T23:59:59Z")) {
+                assertProblem(create(message.formatted(marker, field, instant)))
+                        .is(400, "validation-failed")
+                        .namesField(field);
+            }
+        }
+        assertThat(api.get("/api/v1/messages?q=" + marker, ADMIN_KEY)
+                        .json()
+                        .path("items")
+                        .size())
+                .isZero();
+        for (String parameter : List.of("from", "to")) {
+            for (String instant : List.of("%2B300000-01-01T00:00:00Z", "-5000-01-01T00:00:00Z")) {
+                assertProblem(api.get("/api/v1/messages?" + parameter + "=" + instant, ADMIN_KEY))
+                        .is(400, "validation-failed")
+                        .namesField(parameter);
+            }
+        }
+        String farCursor = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("+300000-01-01T00:00:00Z|" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        assertProblem(api.get("/api/v1/messages?cursor=" + farCursor, ADMIN_KEY))
+                .is(400, "validation-failed")
+                .namesField("cursor");
     }
 
     @Test

@@ -108,6 +108,8 @@ class MessageController {
         }
         Storable.requireText(q, "q");
         Storable.requireText(category, "category");
+        Storable.requireInstant(from, "from");
+        Storable.requireInstant(to, "to");
         if (city != null) {
             RecipientRules.requireToken(city, "city", RecipientRules.Kind.CITY);
         }
@@ -121,6 +123,9 @@ class MessageController {
                 String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
                 afterCreatedAt = Instant.parse(parts[0]);
                 afterId = UUID.fromString(parts[1]);
+                if (!Storable.instant(afterCreatedAt)) {
+                    throw new IllegalArgumentException();
+                }
             } catch (RuntimeException e) {
                 throw ApiProblem.invalid("cursor", "is not a cursor this API returned");
             }
