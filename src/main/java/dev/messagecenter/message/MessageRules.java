@@ -184,8 +184,13 @@ final class MessageRules {
         }
         List<String> clean = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            if (value == null) {
+                violations.add(new FieldViolation(field + "[" + i + "]", "is required"));
+                continue;
+            }
             try {
-                clean.add(RecipientRules.requireToken(String.valueOf(values.get(i)), field + "[" + i + "]", kind));
+                clean.add(RecipientRules.requireToken(value, field + "[" + i + "]", kind));
             } catch (ApiProblem e) {
                 violations.addAll(e.violations());
             }

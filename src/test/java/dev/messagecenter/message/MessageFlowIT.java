@@ -415,6 +415,27 @@ class MessageFlowIT extends ServiceIT {
     }
 
     @Test
+    void aNullInASegmentListIsRejectedNamingIt() {
+        String marker = unique("null");
+        for (String list : List.of("kinds", "cities", "tags")) {
+            String audience = """
+                    {"kinds":%s,"cities":%s,"tags":%s}""".formatted(
+                            list.equals("kinds") ? "[null]" : "[\"rider\"]",
+                            list.equals("cities") ? "[null]" : "[\"shanghai\"]",
+                            list.equals("tags") ? "[null]" : "[]");
+            assertProblem(create("""
+                            {"title":"%s","body":"b","audience":%s,"channels":["INBOX"]}""".formatted(marker, audience)))
+                    .is(400, "validation-failed")
+                    .namesField("audience." + list + "[0]");
+        }
+        assertThat(api.get("/api/v1/messages?q=" + marker, ADMIN_KEY)
+                        .json()
+                        .path("items")
+                        .size())
+                .isZero();
+    }
+
+    @Test
     void searchFindsByTextCityAndStatus() {
         String city = unique("srch");
         String word = "zephyr" + city.substring(city.length() - 6).replaceAll("[^a-z]", "q");
