@@ -1,5 +1,6 @@
 package dev.messagecenter.inbox;
 
+import dev.messagecenter.platform.db.Storable;
 import dev.messagecenter.platform.problem.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -108,7 +109,11 @@ public interface Inbox {
                 if (parts.length != 3 || !(parts[0].equals("p") || parts[0].equals("r"))) {
                     throw new IllegalArgumentException();
                 }
-                return new Cursor(parts[0].equals("p"), Instant.parse(parts[1]), UUID.fromString(parts[2]));
+                Instant at = Instant.parse(parts[1]);
+                if (!Storable.instant(at)) {
+                    throw new IllegalArgumentException();
+                }
+                return new Cursor(parts[0].equals("p"), at, UUID.fromString(parts[2]));
             } catch (IllegalArgumentException | DateTimeParseException e) {
                 throw ApiProblem.invalid("cursor", "is not a cursor this API returned");
             }

@@ -1,5 +1,6 @@
 package dev.messagecenter.message;
 
+import dev.messagecenter.platform.db.Storable;
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.problem.FieldViolation;
 import dev.messagecenter.recipient.RecipientRules;
@@ -56,9 +57,9 @@ final class MessageRules {
         }
         AudienceSpec audience = audience(request.audience(), limits, violations);
         List<String> channels = channels(request.channels(), knownChannels, violations);
-        Instant validFrom = request.validFrom();
-        Instant validUntil = request.validUntil();
-        Instant sendAt = request.sendAt();
+        Instant validFrom = instant(request.validFrom(), "validFrom", violations);
+        Instant validUntil = instant(request.validUntil(), "validUntil", violations);
+        Instant sendAt = instant(request.sendAt(), "sendAt", violations);
         if (validUntil != null && !validUntil.isAfter(now)) {
             violations.add(new FieldViolation("validUntil", "must be in the future"));
         }
@@ -96,6 +97,17 @@ final class MessageRules {
         }
         if (value.length() > max) {
             violations.add(new FieldViolation(field, "at most " + max + " characters"));
+        } else if (!Storable.text(value)) {
+            violations.add(new FieldViolation(field, Storable.NUL_REASON));
+        }
+        return value;
+    }
+
+    /** The instant, or null (and a violation) when it is outside the years the service accepts. */
+    private static @Nullable Instant instant(@Nullable Instant value, String field, List<FieldViolation> violations) {
+        if (!Storable.instant(value)) {
+            violations.add(new FieldViolation(field, Storable.INSTANT_REASON));
+            return null;
         }
         return value;
     }
@@ -172,8 +184,13 @@ final class MessageRules {
         }
         List<String> clean = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            if (value == null) {
+                violations.add(new FieldViolation(field + "[" + i + "]", "is required"));
+                continue;
+            }
             try {
-                clean.add(RecipientRules.requireToken(String.valueOf(values.get(i)), field + "[" + i + "]", kind));
+                clean.add(RecipientRules.requireToken(value, field + "[" + i + "]", kind));
             } catch (ApiProblem e) {
                 violations.addAll(e.violations());
             }

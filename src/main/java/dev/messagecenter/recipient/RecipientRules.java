@@ -1,5 +1,6 @@
 package dev.messagecenter.recipient;
 
+import dev.messagecenter.platform.db.Storable;
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.problem.FieldViolation;
 import java.net.URI;
@@ -139,13 +140,17 @@ public final class RecipientRules {
             }
         }
         String email = channels.email();
-        if (email != null
+        if (!Storable.text(email)) {
+            violations.add(new FieldViolation("channels.email", Storable.NUL_REASON));
+        } else if (email != null
                 && (email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches())) {
             violations.add(new FieldViolation(
                     "channels.email", "must be an email address of at most " + MAX_EMAIL_LENGTH + " characters"));
         }
         String webhook = channels.webhook();
-        if (webhook != null && (webhook.length() > MAX_WEBHOOK_LENGTH || !isHttpUrl(webhook))) {
+        if (!Storable.text(webhook)) {
+            violations.add(new FieldViolation("channels.webhook", Storable.NUL_REASON));
+        } else if (webhook != null && (webhook.length() > MAX_WEBHOOK_LENGTH || !isHttpUrl(webhook))) {
             violations.add(new FieldViolation(
                     "channels.webhook", "must be an http(s) URL of at most " + MAX_WEBHOOK_LENGTH + " characters"));
         }
@@ -165,6 +170,10 @@ public final class RecipientRules {
             @Nullable String value, String field, Pattern pattern, String expected, List<FieldViolation> violations) {
         if (value == null || value.isEmpty()) {
             violations.add(new FieldViolation(field, "is required"));
+            return false;
+        }
+        if (!Storable.text(value)) {
+            violations.add(new FieldViolation(field, Storable.NUL_REASON));
             return false;
         }
         if (!pattern.matcher(value).matches()) {

@@ -1,5 +1,6 @@
 package dev.messagecenter.recipient;
 
+import dev.messagecenter.platform.db.Storable;
 import dev.messagecenter.platform.problem.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -19,7 +20,7 @@ public record SegmentCursor(String city, String id) {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int split = raw.indexOf(SEPARATOR);
-            if (split <= 0 || split == raw.length() - 1) {
+            if (split <= 0 || split == raw.length() - 1 || !Storable.text(raw)) {
                 throw new IllegalArgumentException();
             }
             return new SegmentCursor(raw.substring(0, split), raw.substring(split + 1));

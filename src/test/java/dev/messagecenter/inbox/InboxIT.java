@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.messagecenter.stats.Counters;
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -357,7 +359,10 @@ class InboxIT extends ServiceIT {
                     .is(400, "validation-failed")
                     .namesField("limit");
         }
-        for (String cursor : List.of("nonsense", "cnxub3Q", "!!")) {
+        String farCursor = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("p|+300000-01-01T00:00:00Z|" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        for (String cursor : List.of("nonsense", "cnxub3Q", "!!", farCursor)) {
             assertProblem(api.get("/api/v1/inbox?cursor=" + cursor, token))
                     .is(400, "validation-failed")
                     .namesField("cursor");

@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -428,6 +431,90 @@ class MessageFlowIT extends ServiceIT {
         assertProblem(api.get("/api/v1/messages/not-a-uuid", ADMIN_KEY)).is(400, "validation-failed");
         assertProblem(api.get("/api/v1/messages/" + java.util.UUID.randomUUID(), ADMIN_KEY))
                 .is(404, "not-found");
+    }
+
+    @Test
+    void aNulCharacterIsRejectedNamingItsFieldAndNothingIsStored() {
+        String marker = unique("nul");
+        String message = """
+                {"title":"%s","body":"%s","category":"%s","audience":{"recipients":["a"]},"channels":["INBOX"]}""";
+        assertProblem(create(message.formatted(marker + "\\u0000", "b", "news")))
+                .is(400, "validation-failed")
+                .namesField("title")
+                .detailContains("NUL");
+        assertProblem(create(message.formatted(marker, "a\\u0000b", "news")))
+                .is(400, "validation-failed")
+                .namesField("body");
+        assertProblem(create(message.formatted(marker, "b", "news\\u0000")))
+                .is(400, "validation-failed")
+                .namesField("category");
+        assertThat(api.get("/api/v1/messages?q=" + marker, ADMIN_KEY)
+                        .json()
+                        .path("items")
+                        .size())
+                .isZero();
+    }
+
+    @Test
+    void searchParametersWithANulCharacterAreRejectedNamingThem() {
+        for (String parameter : List.of("q", "category", "city", "kind")) {
+            assertProblem(api.get("/api/v1/messages?" + parameter + "=a%00b", ADMIN_KEY))
+                    .is(400, "validation-failed")
+                    .namesField(parameter);
+        }
+    }
+
+    @Test
+    void timestampsOutsideTheYears1970To9999AreRejectedNamingTheField() {
+        String marker = unique("when");
+        String message = """
+                {"title":"%s","body":"b","audience":{"recipients":["a"]},"channels":["INBOX"],"%s":"%s"}""";
+        for (String field : List.of("validFrom", "validUntil", "sendAt")) {
+            for (String instant : List.of("+300000-01-01T00:00:00Z", "-5000-01-01T00:00:00Z", "1969-12-31T23:59:59Z")) {
+                assertProblem(create(message.formatted(marker, field, instant)))
+                        .is(400, "validation-failed")
+                        .namesField(field);
+            }
+        }
+        assertThat(api.get("/api/v1/messages?q=" + marker, ADMIN_KEY)
+                        .json()
+                        .path("items")
+                        .size())
+                .isZero();
+        for (String parameter : List.of("from", "to")) {
+            for (String instant : List.of("%2B300000-01-01T00:00:00Z", "-5000-01-01T00:00:00Z")) {
+                assertProblem(api.get("/api/v1/messages?" + parameter + "=" + instant, ADMIN_KEY))
+                        .is(400, "validation-failed")
+                        .namesField(parameter);
+            }
+        }
+        String farCursor = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("+300000-01-01T00:00:00Z|" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        assertProblem(api.get("/api/v1/messages?cursor=" + farCursor, ADMIN_KEY))
+                .is(400, "validation-failed")
+                .namesField("cursor");
+    }
+
+    @Test
+    void aNullInASegmentListIsRejectedNamingIt() {
+        String marker = unique("null");
+        for (String list : List.of("kinds", "cities", "tags")) {
+            String audience = """
+                    {"kinds":%s,"cities":%s,"tags":%s}""".formatted(
+                            list.equals("kinds") ? "[null]" : "[\"rider\"]",
+                            list.equals("cities") ? "[null]" : "[\"shanghai\"]",
+                            list.equals("tags") ? "[null]" : "[]");
+            assertProblem(create("""
+                            {"title":"%s","body":"b","audience":%s,"channels":["INBOX"]}""".formatted(marker, audience)))
+                    .is(400, "validation-failed")
+                    .namesField("audience." + list + "[0]");
+        }
+        assertThat(api.get("/api/v1/messages?q=" + marker, ADMIN_KEY)
+                        .json()
+                        .path("items")
+                        .size())
+                .isZero();
     }
 
     @Test

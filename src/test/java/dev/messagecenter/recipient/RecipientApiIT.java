@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -81,6 +83,12 @@ class RecipientApiIT extends ServiceIT {
             bad webhook        | {"kind":"rider","city":"x","channels":{"webhook":"ftp://x"}} | channels.webhook
             push without token | {"kind":"rider","city":"x","channels":{"push":[{"platform":"ios"}]}} | channels.push[0].token
             wrong type         | {"kind":"rider","city":"x","tags":5}                         | tags
+            nul in kind        | {"kind":"ri\\u0000der","city":"x"}                          | kind
+            nul in a tag       | {"kind":"rider","city":"x","tags":["e\\u0000v"]}             | tags[0]
+            nul in locale      | {"kind":"rider","city":"x","locale":"e\\u0000n"}             | locale
+            nul in email       | {"kind":"rider","city":"x","channels":{"email":"a\\u0000@b.co"}} | channels.email
+            nul in webhook     | {"kind":"rider","city":"x","channels":{"webhook":"https://x.io/\\u0000"}} | channels.webhook
+            nul in push token  | {"kind":"rider","city":"x","channels":{"push":[{"platform":"ios","token":"t\\u0000"}]}} | channels.push[0].token
             wrong nested type  | {"kind":"rider","city":"x","channels":{"push":"tok"}}        | channels.push
             """)
     void invalidBodiesAreRejectedNamingTheField(String name, String body, String field) {
@@ -187,6 +195,11 @@ class RecipientApiIT extends ServiceIT {
         assertProblem(api.get("/api/v1/recipients?limit=ten", ADMIN_KEY))
                 .is(400, "validation-failed")
                 .namesField("limit");
+        String nulCursor =
+                Base64.getUrlEncoder().withoutPadding().encodeToString("sh\0x\nr1".getBytes(StandardCharsets.UTF_8));
+        assertProblem(api.get("/api/v1/recipients?cursor=" + nulCursor, ADMIN_KEY))
+                .is(400, "validation-failed")
+                .namesField("cursor");
     }
 
     @Test

@@ -2,13 +2,19 @@ package dev.messagecenter.recipient;
 
 import static dev.messagecenter.testfixtures.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 class RecipientImportIT extends ServiceIT {
+
+    @Autowired
+    RecipientDirectory directory;
 
     private Response importNdjson(String body) {
         return api.send("POST", "/api/v1/recipients:import", ADMIN_KEY, "application/x-ndjson", body);
@@ -74,6 +80,55 @@ class RecipientImportIT extends ServiceIT {
                 .isEqualTo(200);
         assertThat(api.get("/api/v1/recipients/" + p + "-5", ADMIN_KEY).status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void aLineWithANulCharacterIsRejectedAndTheRestImported() {
+        String p = unique("nul");
+        String ndjson = """
+                {"id":"%1$s-1","kind":"rider","city":"wuhan"}
+                {"id":"%1$s-2","kind":"rider","city":"wuhan","channels":{"email":"a\\u0000@b.co"}}
+                {"id":"%1$s-3","kind":"rider","city":"wuhan"}
+                """.formatted(p);
+        JsonNode report = importNdjson(ndjson).json();
+        assertThat(report.path("imported").asLong()).isEqualTo(2);
+        assertThat(report.path("rejected").asLong()).isEqualTo(1);
+        assertThat(report.path("errors").get(0).path("line").asLong()).isEqualTo(2);
+        assertThat(report.path("errors").get(0).path("reason").asString()).contains("channels.email", "NUL");
+
+        String csv = "id,kind,city,email\n%1$s-4,rider,wuhan,\n%1$s-5,rider,wuhan,a\0@b.co\n".formatted(p);
+        JsonNode csvReport = importCsv(csv).json();
+        assertThat(csvReport.path("imported").asLong()).isEqualTo(1);
+        assertThat(csvReport.path("rejected").asLong()).isEqualTo(1);
+        assertThat(csvReport.path("errors").get(0).path("line").asLong()).isEqualTo(3);
+
+        for (String stored : List.of("-1", "-3", "-4")) {
+            assertThat(api.get("/api/v1/recipients/" + p + stored, ADMIN_KEY).status())
+                    .isEqualTo(200);
+        }
+        for (String refused : List.of("-2", "-5")) {
+            assertThat(api.get("/api/v1/recipients/" + p + refused, ADMIN_KEY).status())
+                    .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aBatchPostgresRefusesFailsWithoutQuotingItsRows() {
+        String id = unique("copy");
+        String token = unique("secret-token");
+        RecipientDraft unchecked = new RecipientDraft(
+                id,
+                "rider",
+                "wuhan",
+                List.of(),
+                null,
+                new Channels(List.of(new PushToken("ios", token)), "a\0@b.co", null));
+        Throwable failure = catchThrowable(() -> directory.upsertAll(List.of(unchecked)));
+        assertThat(failure).isNotNull();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain(token, "b.co");
+        }
+        assertThat(directory.find(id)).isEmpty();
     }
 
     @Test

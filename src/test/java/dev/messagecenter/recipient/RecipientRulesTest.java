@@ -47,4 +47,18 @@ class RecipientRulesTest {
                 .isInstanceOf(ApiProblem.class)
                 .hasMessageContaining("channels.push[0].token");
     }
+
+    @Test
+    void refusesTheNulCharacterNamingTheField() {
+        assertThatThrownBy(() -> RecipientRules.draft(
+                        "r", "rider", "x", null, null, new Channels(List.of(), "a\0@b.co", "https://x.io/\0")))
+                .isInstanceOfSatisfying(
+                        ApiProblem.class,
+                        problem -> assertThat(problem.violations())
+                                .containsExactly(
+                                        new FieldViolation(
+                                                "channels.email", "must not contain the NUL character (U+0000)"),
+                                        new FieldViolation(
+                                                "channels.webhook", "must not contain the NUL character (U+0000)")));
+    }
 }

@@ -7,6 +7,7 @@ import dev.messagecenter.message.MessageQuery;
 import dev.messagecenter.message.MessageRequest;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.message.MessageStore;
+import dev.messagecenter.platform.db.Storable;
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.recipient.RecipientRules;
 import java.net.URI;
@@ -105,6 +106,10 @@ class MessageController {
         if (q != null && (q.isBlank() || q.length() > MAX_QUERY_LENGTH)) {
             throw ApiProblem.invalid("q", "must be 1 to " + MAX_QUERY_LENGTH + " characters");
         }
+        Storable.requireText(q, "q");
+        Storable.requireText(category, "category");
+        Storable.requireInstant(from, "from");
+        Storable.requireInstant(to, "to");
         if (city != null) {
             RecipientRules.requireToken(city, "city", RecipientRules.Kind.CITY);
         }
@@ -118,6 +123,9 @@ class MessageController {
                 String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
                 afterCreatedAt = Instant.parse(parts[0]);
                 afterId = UUID.fromString(parts[1]);
+                if (!Storable.instant(afterCreatedAt)) {
+                    throw new IllegalArgumentException();
+                }
             } catch (RuntimeException e) {
                 throw ApiProblem.invalid("cursor", "is not a cursor this API returned");
             }

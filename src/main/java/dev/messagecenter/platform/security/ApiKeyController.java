@@ -1,5 +1,6 @@
 package dev.messagecenter.platform.security;
 
+import dev.messagecenter.platform.db.Storable;
 import dev.messagecenter.platform.problem.ApiProblem;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -53,6 +54,7 @@ class ApiKeyController {
 
     @PostMapping
     ResponseEntity<CreatedApiKey> create(@Valid @RequestBody CreateApiKey request) {
+        Storable.requireText(request.name(), "name");
         String secret = ApiKeySecrets.generate();
         ApiKey key = keys.create(request.name().trim(), EnumSet.copyOf(request.scopes()), secret);
         return ResponseEntity.created(URI.create("/api/v1/api-keys/" + key.id()))

@@ -21,6 +21,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -111,12 +113,26 @@ class JdbcRecipientDirectory implements RecipientDirectory {
                     result.next();
                     return new UpsertCounts(result.getLong(1), result.getLong(2));
                 }
-            } catch (SQLException | IOException e) {
+            } catch (SQLException e) {
+                throw failed(e);
+            } catch (IOException e) {
                 throw new IllegalStateException("Bulk upsert of recipients failed", e);
             } finally {
                 DataSourceUtils.releaseConnection(connection, dataSource);
             }
         });
+    }
+
+    /**
+     * The failure without PostgreSQL's detail and context, which quote the row a {@code COPY}
+     * failed on: push tokens and email addresses must not reach the log.
+     */
+    private static IllegalStateException failed(SQLException e) {
+        ServerErrorMessage server = e instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        return server == null
+                ? new IllegalStateException("Bulk upsert of recipients failed", e)
+                : new IllegalStateException(
+                        "Bulk upsert of recipients failed: " + server.getSQLState() + " " + server.getMessage());
     }
 
     /** Rows in COPY's text format: tab-separated, with backslash escapes. */

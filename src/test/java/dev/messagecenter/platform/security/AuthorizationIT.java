@@ -98,6 +98,9 @@ class AuthorizationIT extends ServiceIT {
         assertProblem(api.postJson("/api/v1/api-keys", ADMIN_KEY, "{\"scopes\":[\"read\"]}"))
                 .is(400, "validation-failed")
                 .namesField("name");
+        assertProblem(api.postJson("/api/v1/api-keys", ADMIN_KEY, "{\"name\":\"a\\u0000b\",\"scopes\":[\"read\"]}"))
+                .is(400, "validation-failed")
+                .namesField("name");
         assertProblem(api.delete("/api/v1/api-keys/" + java.util.UUID.randomUUID(), ADMIN_KEY))
                 .is(404, "not-found");
         assertProblem(api.delete("/api/v1/api-keys/not-a-uuid", ADMIN_KEY)).is(400, "validation-failed");
