@@ -195,6 +195,16 @@ class MessageFlowIT extends ServiceIT {
         assertThat(after.path("failed").asLong()).isZero();
         assertThat(after.path("delivered").path("PUSH").asLong()).isEqualTo(1);
         assertThat(GATEWAY.deliveredCount(city + "-t1")).isEqualTo(1);
+        // why: the retry is a new attempt, not the first one again, so its batch id is new too
+        assertThat(api.get("/api/v1/messages/" + id + "/packages", ADMIN_KEY)
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .path("attempts")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(GATEWAY.batchIds())
+                .anyMatch(batch -> batch.startsWith(dead.path("id").asLong() + "-2-"));
     }
 
     @Test
