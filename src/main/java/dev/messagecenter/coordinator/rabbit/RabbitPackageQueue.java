@@ -91,6 +91,8 @@ public final class RabbitPackageQueue implements PackageQueue {
     private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
     /** How long a direct-lane consumer waits for more messages before it works those it has. */
     private static final Duration BATCH_RECEIVE_TIMEOUT = Duration.ofMillis(10);
+    /** A row version (a timestamp) as a number of microseconds, exact both ways. */
+    private static final String VERSION_MICROS = "cast(extract(epoch from %s) * 1000000 as bigint)";
 
     private final RabbitTopology topology;
     private final RabbitTemplate template;
@@ -377,7 +379,7 @@ public final class RabbitPackageQueue implements PackageQueue {
      * again by the {@code stale} round once it is older than the confirm timeout.
      */
     Round relay(Lane lane, Pick pick) {
-        List<Long> candidates = transaction.execute(status -> {
+        List<Marked> marked = transaction.execute(status -> {
             List<Long> ids = jdbc.sql(
                             """
                             select id from packages
@@ -393,17 +395,25 @@ public final class RabbitPackageQueue implements PackageQueue {
                             })
                     .query(Long.class)
                     .list();
-            if (!ids.isEmpty()) {
-                jdbc.sql("""
-                                update packages set queued_version = updated_at, queued_at = now(), queued_confirmed = false
-                                where id = any(:ids)
-                                """).param("ids", ids.toArray(Long[]::new)).update();
+            if (ids.isEmpty()) {
+                return List.<Marked>of();
             }
-            return ids;
+            Map<Long, Long> versions = new HashMap<>();
+            jdbc.sql("""
+                            update packages set queued_version = updated_at, queued_at = now(), queued_confirmed = false
+                            where id = any(:ids) returning id, %s as version
+                            """.formatted(VERSION_MICROS.formatted("queued_version")))
+                    .param("ids", ids.toArray(Long[]::new))
+                    .query(rs -> {
+                        versions.put(rs.getLong("id"), rs.getLong("version"));
+                    });
+            // why: published in the order they were picked, oldest due first
+            return ids.stream().map(id -> new Marked(id, versions.get(id))).toList();
         });
-        if (candidates == null || candidates.isEmpty()) {
+        if (marked == null || marked.isEmpty()) {
             return Round.NOTHING;
         }
+        List<Long> candidates = marked.stream().map(Marked::id).toList();
         List<CorrelationData> confirms = new ArrayList<>(candidates.size());
         Semaphore permits = inFlight.get(lane);
         String brokerError = null;
@@ -432,6 +442,7 @@ public final class RabbitPackageQueue implements PackageQueue {
         count(lane, "published", confirms.size());
         Instant deadline = Instant.now().plus(properties.confirmTimeout());
         Set<Long> queued = new HashSet<>();
+        List<Marked> confirmed = new ArrayList<>(confirms.size());
         Map<String, Integer> outcomes = new HashMap<>();
         for (int i = 0; i < confirms.size(); i++) {
             Duration left = Duration.between(Instant.now(), deadline);
@@ -439,12 +450,20 @@ public final class RabbitPackageQueue implements PackageQueue {
             outcomes.merge(outcome, 1, Integer::sum);
             if (outcome.equals("confirmed")) {
                 queued.add(candidates.get(i));
+                confirmed.add(marked.get(i));
             }
         }
         outcomes.forEach((outcome, n) -> count(lane, outcome, n));
-        if (!queued.isEmpty()) {
-            jdbc.sql("update packages set queued_confirmed = true where id = any(:ids) and not queued_confirmed")
-                    .param("ids", queued.toArray(Long[]::new))
+        if (!confirmed.isEmpty()) {
+            // why: only the version this round published; a package that moved on (retried,
+            // released) and was marked again by another relay keeps that relay's mark
+            jdbc.sql("""
+                            update packages p set queued_confirmed = true
+                            from unnest(:ids, :versions) as c(id, version)
+                            where p.id = c.id and %s = c.version and not p.queued_confirmed
+                            """.formatted(VERSION_MICROS.formatted("p.queued_version")))
+                    .param("ids", confirmed.stream().map(Marked::id).toArray(Long[]::new))
+                    .param("versions", confirmed.stream().map(Marked::version).toArray(Long[]::new))
                     .update();
         }
         if (queued.size() < candidates.size()) {
@@ -468,6 +487,9 @@ public final class RabbitPackageQueue implements PackageQueue {
         }
         return new Round(confirms.size(), queued.size(), brokerError);
     }
+
+    /** A package marked for publishing, with the version of the row the mark is for. */
+    private record Marked(long id, long version) {}
 
     /** Which pending packages a relay round takes. */
     enum Pick {
