@@ -8,8 +8,9 @@ import dev.messagecenter.recipient.RecipientPage;
 import dev.messagecenter.recipient.Segment;
 import dev.messagecenter.recipient.SegmentCursor;
 import dev.messagecenter.recipient.UpsertCounts;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -93,7 +94,10 @@ class JdbcRecipientDirectory implements RecipientDirectory {
                         .getCopyAPI()
                         .copyIn(
                                 "copy recipient_staging (line, id, kind, city, tags, locale, channels) from stdin",
-                                new StringReader(rows));
+                                // why: bytes, not a Reader: the driver encodes a Reader in chunks of
+                                // 65,536 characters, and a character outside the BMP (an emoji) that
+                                // straddles two chunks was stored as "??"
+                                new ByteArrayInputStream(rows.getBytes(StandardCharsets.UTF_8)));
                 try (Statement statement = connection.createStatement();
                         ResultSet result = statement.executeQuery("""
                                 with incoming as (
@@ -136,7 +140,7 @@ class JdbcRecipientDirectory implements RecipientDirectory {
     }
 
     /** Rows in COPY's text format: tab-separated, with backslash escapes. */
-    private String copyRows(List<RecipientDraft> batch) {
+    String copyRows(List<RecipientDraft> batch) {
         StringBuilder rows = new StringBuilder(batch.size() * 160);
         long line = 0;
         for (RecipientDraft draft : batch) {
