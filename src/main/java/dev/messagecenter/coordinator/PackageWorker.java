@@ -6,6 +6,8 @@ import dev.messagecenter.delivery.DeliveryResult;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.stats.Counters;
 import dev.messagecenter.trace.LifecycleLog;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +18,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +52,8 @@ class PackageWorker implements PackageQueue.PackageConsumer {
     private final ChannelRegistry channels;
     private final PlanningSupport support;
     private final RetryPolicy retries;
+    private final ScheduledExecutorService leaseKeeper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("lease-keeper").daemon(true).factory());
 
     PackageWorker(PackageStore packages, PlanStore plans, ChannelRegistry channels, PlanningSupport support) {
         this.packages = packages;
@@ -55,6 +63,11 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         CoordinatorProperties properties = support.properties();
         this.retries = new RetryPolicy(
                 properties.firstRetry(), properties.maxRetryDelay(), properties.retryBudget(), new Random());
+    }
+
+    @PreDestroy
+    void stopRenewing() {
+        leaseKeeper.shutdownNow();
     }
 
     @Override
@@ -71,6 +84,8 @@ class PackageWorker implements PackageQueue.PackageConsumer {
      */
     @Override
     public void acceptAll(List<PackageQueue.ClaimedPackage> claimed) {
+        long claimedAt = System.nanoTime();
+        Duration lease = support.properties().packageLease();
         Map<Long, PackageStore.Work> works = packages.workAll(claimed);
         Map<String, List<Step>> byChannel = new LinkedHashMap<>();
         for (PackageQueue.ClaimedPackage one : claimed) {
@@ -92,16 +107,16 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                 return;
             }
             for (Step step : steps) {
-                // why: a batch's lease ran from its claim; one at a time, the last packages of a
-                // batch to a slow gateway would outlive it and be handed out and sent again. Each
-                // package's lease starts when its turn comes, and one handed out meanwhile is left
-                if (!packages.renewLease(
-                        step.claimed().packageId(),
-                        step.claimed().attempt(),
-                        support.properties().packageLease())) {
+                // why: a batch's lease runs from its claim; one at a time, the last packages of a
+                // batch to a slow gateway would outlive it and be handed out and sent again. Past
+                // half the lease a package's lease starts again when its turn comes, and one handed
+                // out meanwhile is left to its new worker
+                if (System.nanoTime() - claimedAt > lease.toNanos() / 2
+                        && !packages.renewLease(
+                                step.claimed().packageId(), step.claimed().attempt(), lease)) {
                     continue;
                 }
-                DeliveryResult result = deliverOne(sender, step);
+                DeliveryResult result = deliverKeepingLease(sender, step);
                 support.transaction().executeWithoutResult(status -> record(step, result));
             }
         });
@@ -151,6 +166,32 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         });
     }
 
+    /**
+     * Delivers one package while renewing its lease every third of it: a package of many devices
+     * to a slow gateway takes several requests, each up to the request timeout, which together may
+     * outlast the lease. A worker that dies stops renewing, and its package is handed out again.
+     */
+    private DeliveryResult deliverKeepingLease(@Nullable ChannelSender sender, Step step) {
+        Duration lease = support.properties().packageLease();
+        long every = Math.max(1, lease.toMillis() / 3);
+        ScheduledFuture<?> renewing = leaseKeeper.scheduleAtFixedRate(
+                () -> renew(step.claimed(), lease), every, every, TimeUnit.MILLISECONDS);
+        try {
+            return deliverOne(sender, step);
+        } finally {
+            renewing.cancel(false);
+        }
+    }
+
+    private void renew(PackageQueue.ClaimedPackage claimed, Duration lease) {
+        try {
+            packages.renewLease(claimed.packageId(), claimed.attempt(), lease);
+        } catch (RuntimeException e) {
+            // why: the next renewal may succeed; if none does, the package is handed out again
+            log.warn("Could not renew the lease of package {}: {}", claimed.packageId(), e.toString());
+        }
+    }
+
     private DeliveryResult deliverOne(@Nullable ChannelSender sender, Step step) {
         if (sender == null) {
             return new DeliveryResult.Failed(
@@ -181,8 +222,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         switch (result) {
             case DeliveryResult.Delivered delivered -> recordDelivered(List.of(new Success(step, delivered)));
             case DeliveryResult.Retry(String reason, var notBefore) -> {
-                Optional<Instant> next =
-                        retries.nextAttempt(claimed.attempt(), work.firstAttemptAt(), Instant.now(), notBefore);
+                Optional<Instant> next = retries.nextAttempt(work.firstAttemptAt(), Instant.now(), notBefore);
                 if (next.isPresent()) {
                     if (packages.retryAt(claimed.packageId(), claimed.attempt(), next.get(), reason)) {
                         support.log().record(messageId, claimed.packageId(), "PACKAGE_RETRY", reason);

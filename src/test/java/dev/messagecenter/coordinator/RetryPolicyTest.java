@@ -30,32 +30,38 @@ class RetryPolicyTest {
             new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(10), drawing(0));
 
     @Test
-    void doublesTheDelayPerAttemptUpToTheCeiling() {
-        assertThat(noJitter.nextAttempt(1, START, START, null)).contains(START.plusSeconds(1));
-        assertThat(noJitter.nextAttempt(2, START, START, null)).contains(START.plusSeconds(2));
-        assertThat(noJitter.nextAttempt(4, START, START, null)).contains(START.plusSeconds(8));
-        assertThat(noJitter.nextAttempt(30, START, START, null)).contains(START.plusSeconds(60));
+    void waitsAsLongAsThePackageHasBeenFailingUpToTheCeiling() {
+        assertThat(noJitter.nextAttempt(START, START, null)).contains(START.plusSeconds(1));
+        assertThat(noJitter.nextAttempt(START, START.plusSeconds(1), null)).contains(START.plusSeconds(2));
+        assertThat(noJitter.nextAttempt(START, START.plusSeconds(2), null)).contains(START.plusSeconds(4));
+        assertThat(noJitter.nextAttempt(START, START.plusSeconds(8), null)).contains(START.plusSeconds(16));
+        assertThat(noJitter.nextAttempt(START, START.plusSeconds(300), null)).contains(START.plusSeconds(360));
+    }
+
+    @Test
+    void aRetriedDeadLetterStartsAgainFromTheFirstDelay() {
+        // its first attempt is the one after the operator's retry, whatever its attempt number
+        Instant retried = START.plus(Duration.ofHours(1));
+        assertThat(noJitter.nextAttempt(retried, retried, null)).contains(retried.plusSeconds(1));
     }
 
     @Test
     void takesUpToAFifthOffAtRandom() {
         RetryPolicy jittered =
                 new RetryPolicy(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(10), drawing(0.999));
-        assertThat(jittered.nextAttempt(1, START, START, null).orElseThrow())
+        assertThat(jittered.nextAttempt(START, START, null).orElseThrow())
                 .isBetween(START.plusSeconds(8), START.plusSeconds(10));
     }
 
     @Test
     void honoursTheChannelsRetryAfter() {
-        assertThat(noJitter.nextAttempt(1, START, START, Duration.ofSeconds(30)))
-                .contains(START.plusSeconds(30));
+        assertThat(noJitter.nextAttempt(START, START, Duration.ofSeconds(30))).contains(START.plusSeconds(30));
     }
 
     @Test
     void givesUpPastTheBudget() {
         Instant late = START.plus(Duration.ofMinutes(10)).minusMillis(500);
-        assertThat(noJitter.nextAttempt(1, START, late, null)).isEmpty();
-        assertThat(noJitter.nextAttempt(1, START, START, Duration.ofMinutes(11)))
-                .isEmpty();
+        assertThat(noJitter.nextAttempt(START, late, null)).isEmpty();
+        assertThat(noJitter.nextAttempt(START, START, Duration.ofMinutes(11))).isEmpty();
     }
 }
