@@ -13,12 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -413,11 +411,10 @@ public final class RabbitPackageQueue implements PackageQueue {
         if (marked == null || marked.isEmpty()) {
             return Round.NOTHING;
         }
-        List<Long> candidates = marked.stream().map(Marked::id).toList();
-        List<CorrelationData> confirms = new ArrayList<>(candidates.size());
+        List<CorrelationData> confirms = new ArrayList<>(marked.size());
         Semaphore permits = inFlight.get(lane);
         String brokerError = null;
-        for (long candidate : candidates) {
+        for (Marked candidate : marked) {
             try {
                 if (!permits.tryAcquire(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                     break;
@@ -428,7 +425,7 @@ public final class RabbitPackageQueue implements PackageQueue {
             }
             CorrelationData confirm;
             try {
-                confirm = publish(topology.routingKey(lane), lane, candidate, null);
+                confirm = publish(topology.routingKey(lane), lane, candidate.id(), null);
             } catch (AmqpException e) {
                 permits.release();
                 count(lane, "failed", 1);
@@ -441,7 +438,6 @@ public final class RabbitPackageQueue implements PackageQueue {
         }
         count(lane, "published", confirms.size());
         Instant deadline = Instant.now().plus(properties.confirmTimeout());
-        Set<Long> queued = new HashSet<>();
         List<Marked> confirmed = new ArrayList<>(confirms.size());
         Map<String, Integer> outcomes = new HashMap<>();
         for (int i = 0; i < confirms.size(); i++) {
@@ -449,43 +445,43 @@ public final class RabbitPackageQueue implements PackageQueue {
             String outcome = outcome(confirms.get(i), left.isNegative() ? Duration.ZERO : left);
             outcomes.merge(outcome, 1, Integer::sum);
             if (outcome.equals("confirmed")) {
-                queued.add(candidates.get(i));
                 confirmed.add(marked.get(i));
             }
         }
         outcomes.forEach((outcome, n) -> count(lane, outcome, n));
+        // why: only the version this round marked, both ways; a package that moved on (claimed,
+        // retried, released) and was marked again by another relay keeps that relay's mark
         if (!confirmed.isEmpty()) {
-            // why: only the version this round published; a package that moved on (retried,
-            // released) and was marked again by another relay keeps that relay's mark
-            jdbc.sql("""
-                            update packages p set queued_confirmed = true
-                            from unnest(:ids, :versions) as c(id, version)
-                            where p.id = c.id and %s = c.version and not p.queued_confirmed
-                            """.formatted(VERSION_MICROS.formatted("p.queued_version")))
-                    .param("ids", confirmed.stream().map(Marked::id).toArray(Long[]::new))
-                    .param("versions", confirmed.stream().map(Marked::version).toArray(Long[]::new))
-                    .update();
+            updateMarks("queued_confirmed = true", "true", confirmed);
         }
-        if (queued.size() < candidates.size()) {
-            Long[] unconfirmed =
-                    candidates.stream().filter(id -> !queued.contains(id)).toArray(Long[]::new);
-            // why: only a mark still on the version this round published is taken back; a package
-            // a consumer claimed meanwhile has moved on
-            jdbc.sql("""
-                            update packages set queued_version = null
-                            where id = any(:ids) and state = 'pending' and queued_version = updated_at
-                                and not queued_confirmed
-                            """).param("ids", unconfirmed).update();
-            if (queued.size() < confirms.size()) {
+        if (confirmed.size() < marked.size()) {
+            List<Marked> unconfirmed =
+                    marked.stream().filter(m -> !confirmed.contains(m)).toList();
+            // why: and only while still pending on that version: a claimed package has moved on
+            updateMarks(
+                    "queued_version = null", "p.state = 'pending' and p.queued_version = p.updated_at", unconfirmed);
+            if (confirmed.size() < confirms.size()) {
                 log.warn(
                         "{} of {} packages of lane {} were not confirmed by the broker ({}); they stay pending",
-                        confirms.size() - queued.size(),
+                        confirms.size() - confirmed.size(),
                         confirms.size(),
                         lane.id(),
                         outcomes);
             }
         }
-        return new Round(confirms.size(), queued.size(), brokerError);
+        return new Round(confirms.size(), confirmed.size(), brokerError);
+    }
+
+    /** Sets {@code assignment} on packages whose unconfirmed mark is still the one given. */
+    private void updateMarks(String assignment, String condition, List<Marked> marks) {
+        jdbc.sql("""
+                        update packages p set %s
+                        from unnest(:ids, :versions) as m(id, version)
+                        where p.id = m.id and not p.queued_confirmed and %s = m.version and %s
+                        """.formatted(assignment, VERSION_MICROS.formatted("p.queued_version"), condition))
+                .param("ids", marks.stream().map(Marked::id).toArray(Long[]::new))
+                .param("versions", marks.stream().map(Marked::version).toArray(Long[]::new))
+                .update();
     }
 
     /** A package marked for publishing, with the version of the row the mark is for. */
