@@ -15,7 +15,7 @@ public class ChannelRegistry {
 
     private final Map<String, ChannelSender> senders;
 
-    public ChannelRegistry(List<ChannelSender> senders) {
+    ChannelRegistry(List<ChannelSender> senders) {
         this.senders = senders.stream()
                 .collect(Collectors.toMap(
                         ChannelSender::channel,

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.messagecenter.coordinator.PlanStore;
-import dev.messagecenter.delivery.ChannelRegistry;
 import dev.messagecenter.delivery.ChannelSender;
 import dev.messagecenter.delivery.DeliveryPackage;
 import dev.messagecenter.delivery.DeliveryResult;
+import dev.messagecenter.delivery.TestChannels;
 import dev.messagecenter.message.Lane;
 import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.recipient.SegmentCursor;
 import dev.messagecenter.testfixtures.TestDatabase;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -49,7 +48,7 @@ class JdbcPlanStoreIT {
     static void database() {
         database = TestDatabase.fresh();
         jdbc = JdbcClient.create(database);
-        plans = new JdbcPlanStore(jdbc, new ChannelRegistry(List.of(new InboxLike())));
+        plans = new JdbcPlanStore(jdbc, TestChannels.of(new InboxLike()));
     }
 
     @AfterAll
