@@ -45,6 +45,12 @@ public class RedisCounters implements Counters {
 
     private static final Logger log = LoggerFactory.getLogger(RedisCounters.class);
     private static final long RECONCILE_LEASE_MILLIS = 30_000;
+    /**
+     * How long a message's hash lives after its last increment or recount: without an expiry every
+     * message ever counted would stay in Redis. A hash that expired is recounted from the database
+     * at its next read, like one lost in a Redis restart.
+     */
+    static final Duration HASH_TTL = Duration.ofDays(7);
 
     private static final String VISIBLE = """
             local function visible(xid, snap)
@@ -72,16 +78,18 @@ public class RedisCounters implements Counters {
                 redis.call('RPUSH', KEYS[3], ARGV[1] .. ' ' .. ARGV[i] .. ' ' .. ARGV[i + 1])
               end
             end
+            redis.call('PEXPIRE', KEYS[1], %d)
             if reconciling then redis.call('PEXPIRE', KEYS[3], %d) end
             return 1
-            """.formatted(RECONCILE_LEASE_MILLIS), Long.class);
+            """.formatted(HASH_TTL.toMillis(), RECONCILE_LEASE_MILLIS), Long.class);
 
     /**
      * KEYS: hash, reconciling, pending; ARGV: token, snapshot, now, then field and value pairs.
      * Writes only for the recount that holds the lease, then replays the increments kept aside
      * whose transactions the snapshot does not include.
      */
-    private static final RedisScript<Long> RECONCILE = RedisScript.of(VISIBLE + """
+    private static final RedisScript<Long> RECONCILE =
+            RedisScript.of(VISIBLE + """
             if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
             redis.call('DEL', KEYS[1])
             redis.call('HSET', KEYS[1], 'snapshot', ARGV[2], 'reconciled', ARGV[3])
@@ -90,9 +98,10 @@ public class RedisCounters implements Counters {
               local xid, field, delta = string.match(entry, '^(%-?%d+) (%S+) (%-?%d+)$')
               if not visible(tonumber(xid), ARGV[2]) then redis.call('HINCRBY', KEYS[1], field, delta) end
             end
+            redis.call('PEXPIRE', KEYS[1], HASH_TTL_MILLIS)
             redis.call('DEL', KEYS[2], KEYS[3])
             return 1
-            """, Long.class);
+            """.replace("HASH_TTL_MILLIS", Long.toString(HASH_TTL.toMillis())), Long.class);
 
     private final RedisGuard guard;
     private final StringRedisTemplate redis;

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -121,6 +122,19 @@ class RedisCountersIT extends CountersContract {
 
         assertThat(redis.opsForHash().entries(PREFIX + "{" + message + "}:counters"))
                 .containsEntry(Counters.READ, "1");
+    }
+
+    @Test
+    void aMessagesHashExpiresAWeekAfterItsLastIncrementOrRecount() {
+        addCommitted(message, Counters.READ, 1);
+        assertThat(redis.getExpire(counters.key(message, "counters"), TimeUnit.SECONDS))
+                .isBetween(RedisCounters.HASH_TTL.toSeconds() - 60, RedisCounters.HASH_TTL.toSeconds());
+
+        UUID sent = newMessage("SENT");
+        donePackage(sent, "PUSH", 0, 3, 0);
+        assertThat(counters.totals(sent)).containsEntry("delivered.PUSH", 3L);
+        assertThat(redis.getExpire(counters.key(sent, "counters"), TimeUnit.SECONDS))
+                .isBetween(RedisCounters.HASH_TTL.toSeconds() - 60, RedisCounters.HASH_TTL.toSeconds());
     }
 
     @Test
