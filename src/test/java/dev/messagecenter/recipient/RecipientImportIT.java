@@ -53,6 +53,24 @@ class RecipientImportIT extends ServiceIT {
     }
 
     @Test
+    void aTagSpelledNullIsATagLikeAnyOther() {
+        String p = unique("nulltag");
+        JsonNode report = importNdjson("""
+                {"id":"%s-1","kind":"rider","city":"%s","tags":["null","vip"]}
+                """.formatted(p, p)).json();
+        assertThat(report.path("imported").asLong()).isEqualTo(1);
+
+        assertThat(api.get("/api/v1/recipients/" + p + "-1", ADMIN_KEY)
+                        .json()
+                        .path("tags")
+                        .toString())
+                .isEqualTo("[\"null\",\"vip\"]");
+        assertThat(api.get("/api/v1/recipients?city=" + p + "&tag=null", ADMIN_KEY)
+                        .body())
+                .contains(p + "-1");
+    }
+
+    @Test
     void rejectsMalformedLinesWithTheirNumbersAndImportsTheRest() {
         String p = unique("nd");
         String body = """

@@ -148,8 +148,13 @@ class JdbcRecipientDirectory implements RecipientDirectory {
             escape(rows, draft.id()).append('\t');
             escape(rows, draft.kind()).append('\t');
             escape(rows, draft.city()).append('\t');
-            // tags are validated tokens: no quoting or escaping is needed inside the array literal
-            rows.append('{').append(String.join(",", draft.tags())).append('}').append('\t');
+            // why: quoted, since an unquoted element null is an SQL NULL in an array literal; tags
+            // are validated tokens, so no quote or backslash needs escaping inside the quotes
+            rows.append('{');
+            for (int i = 0; i < draft.tags().size(); i++) {
+                rows.append(i == 0 ? "\"" : ",\"").append(draft.tags().get(i)).append('"');
+            }
+            rows.append('}').append('\t');
             if (draft.locale() == null) {
                 rows.append("\\N");
             } else {
