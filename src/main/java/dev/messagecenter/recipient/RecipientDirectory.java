@@ -31,7 +31,9 @@ public interface RecipientDirectory {
     /**
      * The next page of active recipients matching the segment, ordered by (city, id), starting
      * after {@code after} (or at the start when null). Each page costs the same wherever it starts,
-     * and a walk returns every recipient that stayed active and matching exactly once.
+     * and a walk returns every recipient that stayed active, matching and in the same city exactly
+     * once. One that moves between two cities of the segment during the walk is returned twice or
+     * not at all (the walk holds no snapshot of the directory); see the README's "Plan".
      */
     RecipientPage page(Segment segment, @Nullable SegmentCursor after, int limit);
 
