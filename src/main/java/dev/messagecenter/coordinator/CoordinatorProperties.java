@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param pageSize recipients per package (at most 500)
  * @param planLease how long a planner owns a message before another instance may take it over
- * @param packageLease how long a worker owns a package before it is handed out again
+ * @param packageLease how long a claimed package stays with its worker without a renewal before it
+ *     is handed out again; a worker renews it every third of this while delivering it
  * @param pollInterval how often idle planners and workers look for new work
  * @param linger how long a planner or worker woken by new work waits for more before it takes a
  *     batch, so that a steady stream of direct sends is planned and delivered in batches

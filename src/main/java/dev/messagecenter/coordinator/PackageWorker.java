@@ -116,7 +116,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                                 step.claimed().packageId(), step.claimed().attempt(), lease)) {
                     continue;
                 }
-                DeliveryResult result = deliverKeepingLease(sender, step);
+                DeliveryResult result = deliverKeepingLease(sender, step, lease);
                 support.transaction().executeWithoutResult(status -> record(step, result));
             }
         });
@@ -171,8 +171,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
      * to a slow gateway takes several requests, each up to the request timeout, which together may
      * outlast the lease. A worker that dies stops renewing, and its package is handed out again.
      */
-    private DeliveryResult deliverKeepingLease(@Nullable ChannelSender sender, Step step) {
-        Duration lease = support.properties().packageLease();
+    private DeliveryResult deliverKeepingLease(@Nullable ChannelSender sender, Step step, Duration lease) {
         long every = Math.max(1, lease.toMillis() / 3);
         ScheduledFuture<?> renewing = leaseKeeper.scheduleAtFixedRate(
                 () -> renew(step.claimed(), lease), every, every, TimeUnit.MILLISECONDS);

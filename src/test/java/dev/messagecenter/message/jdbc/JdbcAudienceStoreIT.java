@@ -15,6 +15,7 @@ import java.io.StringReader;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,12 +66,7 @@ class JdbcAudienceStoreIT {
     void refusesAListThatPassesItsLimitInTheLastBatchAndKeepsNothing() {
         int limit = JdbcAudienceStore.BATCH;
 
-        assertThatThrownBy(() -> store.upload(new StringReader(ids(0, 2 * limit - 1)), limit))
-                .isInstanceOfSatisfying(
-                        ApiProblem.class,
-                        e -> assertThat(e.violations())
-                                .extracting(FieldViolation::field)
-                                .containsExactly("body"));
+        assertRefusedNamingTheBody(() -> store.upload(new StringReader(ids(0, 2 * limit - 1)), limit));
 
         assertNothingStored();
     }
@@ -85,12 +81,7 @@ class JdbcAudienceStoreIT {
 
     @Test
     void refusesAnUploadWithNoValidIdAndKeepsNothing() {
-        assertThatThrownBy(() -> store.upload(new StringReader("\n  \nnot valid!\n"), 10))
-                .isInstanceOfSatisfying(
-                        ApiProblem.class,
-                        e -> assertThat(e.violations())
-                                .extracting(FieldViolation::field)
-                                .containsExactly("body"));
+        assertRefusedNamingTheBody(() -> store.upload(new StringReader("\n  \nnot valid!\n"), 10));
 
         assertNothingStored();
     }
@@ -134,5 +125,14 @@ class JdbcAudienceStoreIT {
     /** Lines of ids {@code from} (inclusive) to {@code to} (exclusive), each ending with a newline. */
     private String ids(int from, int to) {
         return IntStream.range(from, to).mapToObj(i -> prefix + i + "\n").collect(Collectors.joining());
+    }
+
+    private static void assertRefusedNamingTheBody(ThrowingCallable upload) {
+        assertThatThrownBy(upload)
+                .isInstanceOfSatisfying(
+                        ApiProblem.class,
+                        e -> assertThat(e.violations())
+                                .extracting(FieldViolation::field)
+                                .containsExactly("body"));
     }
 }
