@@ -12,6 +12,7 @@ import dev.messagecenter.stats.Counters;
 import dev.messagecenter.trace.LifecycleLog;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ class BroadcastPlanner {
     private final RecipientDirectory directory;
     private final ChannelRegistry channels;
     private final PlanningSupport support;
+    private final PackageWorker worker;
 
     BroadcastPlanner(
             PlanStore plans,
@@ -47,13 +49,15 @@ class BroadcastPlanner {
             MessageStore messages,
             RecipientDirectory directory,
             ChannelRegistry channels,
-            PlanningSupport support) {
+            PlanningSupport support,
+            PackageWorker worker) {
         this.plans = plans;
         this.packages = packages;
         this.messages = messages;
         this.directory = directory;
         this.channels = channels;
         this.support = support;
+        this.worker = worker;
     }
 
     /** Plans the next due messages of the lane to the end; false when nothing was due. */
@@ -94,7 +98,8 @@ class BroadcastPlanner {
 
     /**
      * Plans a batch of due one-page lists (direct sends) in one transaction, instead of three
-     * transactions and a dozen statements each; false when there were none.
+     * transactions and a dozen statements each, and delivers their inbox packages in it; false when
+     * there were none.
      */
     private boolean planSmallLists(Lane lane, TransactionTemplate transaction) {
         List<PlanStore.PlannedList> planned = transaction.execute(status -> {
@@ -113,7 +118,21 @@ class BroadcastPlanner {
                 }
             }
             support.log().recordAll(events);
-            if (batch.stream().anyMatch(list -> list.packages() > 0)) {
+            List<Long> inTransaction = new ArrayList<>();
+            boolean queued = false;
+            for (PlanStore.PlannedList list : batch) {
+                for (Map.Entry<String, Long> opened : list.packageIds().entrySet()) {
+                    if (channels.deliversInTransaction(opened.getKey())) {
+                        inTransaction.add(opened.getValue());
+                    } else {
+                        queued = true;
+                    }
+                }
+            }
+            if (!inTransaction.isEmpty() && !worker.deliverPlanned(inTransaction)) {
+                queued = true;
+            }
+            if (queued) {
                 support.published(lane);
             }
             return batch;

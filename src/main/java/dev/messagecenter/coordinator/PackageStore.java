@@ -33,6 +33,12 @@ public interface PackageStore {
      */
     Optional<PackageQueue.ClaimedPackage> claim(long packageId, Duration lease);
 
+    /**
+     * Claims pending packages by id for delivery in the caller's transaction (the planner
+     * delivering what it just planned), as {@link #claim} does; those not claimable are left out.
+     */
+    List<PackageQueue.ClaimedPackage> claimAll(List<Long> packageIds, Duration lease);
+
     record Work(DeliveryPackage delivery, PackageState state, MessageStatus messageStatus, Instant firstAttemptAt) {}
 
     /** A package's success, as its worker reports it. */

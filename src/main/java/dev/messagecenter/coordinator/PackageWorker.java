@@ -138,6 +138,12 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                     e.toString());
             return false;
         }
+        support.transaction().executeWithoutResult(status -> recordAll(steps, results));
+        return true;
+    }
+
+    /** Records a batch's outcomes, in message order, in the caller's transaction. */
+    private void recordAll(List<Step> steps, List<DeliveryResult> results) {
         List<Outcome> outcomes = new ArrayList<>(steps.size());
         for (int i = 0; i < steps.size(); i++) {
             outcomes.add(new Outcome(steps.get(i), results.get(i)));
@@ -145,17 +151,58 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         outcomes.sort(
                 Comparator.comparing((Outcome o) -> o.step().work().delivery().messageId(), DATABASE_ORDER)
                         .thenComparing(o -> o.step().claimed().packageId()));
-        support.transaction().executeWithoutResult(status -> {
-            if (outcomes.stream().allMatch(o -> o.result() instanceof DeliveryResult.Delivered)) {
-                recordDelivered(outcomes.stream()
-                        .map(o -> new Success(o.step(), (DeliveryResult.Delivered) o.result()))
-                        .toList());
-            } else {
-                // why: one by one in message order, so that the message locks are still taken in order
-                outcomes.forEach(o -> record(o.step(), o.result()));
-            }
-        });
-        return true;
+        if (outcomes.stream().allMatch(o -> o.result() instanceof DeliveryResult.Delivered)) {
+            recordDelivered(outcomes.stream()
+                    .map(o -> new Success(o.step(), (DeliveryResult.Delivered) o.result()))
+                    .toList());
+        } else {
+            // why: one by one in message order, so that the message locks are still taken in order
+            outcomes.forEach(o -> record(o.step(), o.result()));
+        }
+    }
+
+    /**
+     * Delivers, in the caller's (planning) transaction, packages it has just planned on channels
+     * that deliver in a transaction (the inbox), and records their outcomes as a worker would. Runs
+     * under a savepoint: when anything fails, it is rolled back to it, the packages stay pending
+     * and go to the queue as any other package, and this answers false.
+     */
+    boolean deliverPlanned(List<Long> packageIds) {
+        try {
+            support.savepoint().executeWithoutResult(status -> {
+                List<PackageQueue.ClaimedPackage> claimed =
+                        packages.claimAll(packageIds, support.properties().packageLease());
+                Map<Long, PackageStore.Work> works = packages.workAll(claimed);
+                Map<String, List<Step>> byChannel = new LinkedHashMap<>();
+                for (PackageQueue.ClaimedPackage one : claimed) {
+                    PackageStore.Work work = works.get(one.packageId());
+                    if (work == null) {
+                        continue;
+                    }
+                    byChannel
+                            .computeIfAbsent(work.delivery().channel(), channel -> new ArrayList<>())
+                            .add(new Step(one, work));
+                }
+                byChannel.forEach((channel, steps) -> {
+                    ChannelSender sender = channels.sender(channel)
+                            .filter(ChannelSender::deliversInTransaction)
+                            .orElseThrow(
+                                    () -> new IllegalStateException(channel + " does not deliver in a transaction"));
+                    recordAll(
+                            steps,
+                            sender.deliverAll(steps.stream()
+                                    .map(step -> step.work().delivery())
+                                    .toList()));
+                });
+            });
+            return true;
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Delivering {} packages while planning them failed ({}); they go to the queue",
+                    packageIds.size(),
+                    e.toString());
+            return false;
+        }
     }
 
     private void cancel(PackageQueue.ClaimedPackage claimed, UUID messageId) {

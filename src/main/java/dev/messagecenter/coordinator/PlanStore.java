@@ -43,9 +43,16 @@ public interface PlanStore {
 
     /**
      * @param started planning moved the message from SCHEDULED to SENDING
+     * @param packageIds the packages opened, by channel
      * @param status the status planning left it in: SENDING, or SENT when it opened no package
      */
-    record PlannedList(UUID messageId, boolean started, long targeted, int packages, MessageStatus status) {}
+    record PlannedList(
+            UUID messageId, boolean started, long targeted, Map<String, Long> packageIds, MessageStatus status) {
+
+        public int packages() {
+            return packageIds.size();
+        }
+    }
 
     /**
      * How far planning got, if {@code owner} holds the message's plan lease and planning has not

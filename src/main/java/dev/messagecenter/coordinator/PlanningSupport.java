@@ -5,11 +5,13 @@ import dev.messagecenter.message.Lane;
 import dev.messagecenter.stats.Counters;
 import dev.messagecenter.trace.LifecycleLog;
 import java.lang.management.ManagementFactory;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -26,6 +28,7 @@ class PlanningSupport {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CoordinatorProperties properties;
     private final TransactionTemplate transaction;
+    private final TransactionTemplate savepoint;
     private final LifecycleLog log;
     private final Counters counters;
     private final PackageQueue queue;
@@ -40,6 +43,9 @@ class PlanningSupport {
             ApplicationEventPublisher events) {
         this.properties = properties;
         this.transaction = transaction;
+        this.savepoint =
+                new TransactionTemplate(Objects.requireNonNull(transaction.getTransactionManager()), transaction);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.log = log;
         this.counters = counters;
         this.queue = queue;
@@ -64,6 +70,11 @@ class PlanningSupport {
 
     TransactionTemplate transaction() {
         return transaction;
+    }
+
+    /** Runs its work under a savepoint of the caller's transaction, rolled back to on failure. */
+    TransactionTemplate savepoint() {
+        return savepoint;
     }
 
     LifecycleLog log() {

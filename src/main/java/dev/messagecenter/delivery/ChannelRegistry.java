@@ -37,4 +37,8 @@ public class ChannelRegistry {
     public boolean storedOnceForSegments(String channel) {
         return sender(channel).map(ChannelSender::storedOnceForSegments).orElse(false);
     }
+
+    public boolean deliversInTransaction(String channel) {
+        return sender(channel).map(ChannelSender::deliversInTransaction).orElse(false);
+    }
 }

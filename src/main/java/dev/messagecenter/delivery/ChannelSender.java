@@ -25,6 +25,16 @@ public interface ChannelSender {
     DeliveryResult deliver(DeliveryPackage work);
 
     /**
+     * Whether delivering is only a write to this service's own database that joins the caller's
+     * transaction (the inbox). The planner then delivers a one-page list's packages on this channel
+     * in the transaction that plans them, instead of handing them to the queue: a direct send is in
+     * its inbox the moment its planning commits, and costs no queue round trip.
+     */
+    default boolean deliversInTransaction() {
+        return false;
+    }
+
+    /**
      * Whether {@link #deliverAll} delivers several packages at once, all or nothing (one database
      * transaction), so that a batch that failed can be delivered again without repeating anything
      * a recipient notices. Channels that call out to others one package at a time answer false and

@@ -170,17 +170,22 @@ public class JdbcPackageStore implements PackageStore {
 
     @Override
     public Optional<PackageQueue.ClaimedPackage> claim(long packageId, Duration lease) {
+        return claimAll(List.of(packageId), lease).stream().findFirst();
+    }
+
+    @Override
+    public List<PackageQueue.ClaimedPackage> claimAll(List<Long> packageIds, Duration lease) {
         return jdbc.sql("""
                         update packages set state = 'dispatched', attempts = attempts + 1,
                             lease_until = now() + cast(:lease as interval),
                             first_attempt_at = coalesce(first_attempt_at, now()), updated_at = now()
-                        where id = :id and state = 'pending' and next_attempt_at <= now()
+                        where id = any(:ids) and state = 'pending' and next_attempt_at <= now()
                         returning id, attempts
                         """)
-                .param("id", packageId)
+                .param("ids", packageIds.toArray(Long[]::new))
                 .param("lease", lease.toMillis() + " milliseconds")
                 .query((rs, row) -> new PackageQueue.ClaimedPackage(rs.getLong("id"), rs.getInt("attempts")))
-                .optional();
+                .list();
     }
 
     @Override

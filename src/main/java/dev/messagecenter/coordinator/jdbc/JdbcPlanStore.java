@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -85,7 +86,8 @@ class JdbcPlanStore implements PlanStore {
             return List.of();
         }
         UUID[] ids = due.stream().map(Due::id).toArray(UUID[]::new);
-        Map<UUID, long[]> opened = new HashMap<>();
+        Map<UUID, Long> targetedBy = new HashMap<>();
+        Map<UUID, Map<String, Long>> opened = new HashMap<>();
         // why: one statement for the whole batch; recipients in id order, as listPage pages them
         jdbc.sql("""
                         insert into packages (message_id, channel, lane, seq, recipients)
@@ -97,25 +99,24 @@ class JdbcPlanStore implements PlanStore {
                             where am.audience_id = m.audience_id) r
                         cross join lateral unnest(m.channels) with ordinality as c(channel, ord)
                         where m.id = any(:ids) and r.ids is not null
-                        returning message_id, cardinality(recipients) as size
+                        returning id, message_id, channel, cardinality(recipients) as size
                         """).param("ids", ids).query(rs -> {
-            long[] targetedAndPackages =
-                    opened.computeIfAbsent(rs.getObject("message_id", UUID.class), id -> new long[2]);
-            targetedAndPackages[0] = rs.getLong("size");
-            targetedAndPackages[1]++;
+            UUID message = rs.getObject("message_id", UUID.class);
+            targetedBy.put(message, rs.getLong("size"));
+            opened.computeIfAbsent(message, id -> new TreeMap<>()).put(rs.getString("channel"), rs.getLong("id"));
         });
         Long[] targeted = new Long[ids.length];
         Integer[] packages = new Integer[ids.length];
         List<PlannedList> planned = new ArrayList<>(ids.length);
         for (int i = 0; i < ids.length; i++) {
-            long[] counts = opened.getOrDefault(ids[i], new long[2]);
-            targeted[i] = counts[0];
-            packages[i] = Math.toIntExact(counts[1]);
+            Map<String, Long> packageIds = opened.getOrDefault(ids[i], Map.of());
+            targeted[i] = targetedBy.getOrDefault(ids[i], 0L);
+            packages[i] = packageIds.size();
             planned.add(new PlannedList(
                     ids[i],
                     due.get(i).status().equals("SCHEDULED"),
                     targeted[i],
-                    packages[i],
+                    packageIds,
                     packages[i] == 0 ? MessageStatus.SENT : MessageStatus.SENDING));
         }
         jdbc.sql("""

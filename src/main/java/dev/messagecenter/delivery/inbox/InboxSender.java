@@ -42,6 +42,11 @@ class InboxSender implements ChannelSender {
     }
 
     @Override
+    public boolean deliversInTransaction() {
+        return true;
+    }
+
+    @Override
     public DeliveryResult deliver(DeliveryPackage work) {
         return deliverAll(List.of(work)).getFirst();
     }
