@@ -10,11 +10,14 @@ import dev.messagecenter.recipient.RecipientDirectory;
 import dev.messagecenter.recipient.SegmentCursor;
 import dev.messagecenter.stats.Counters;
 import dev.messagecenter.trace.LifecycleLog;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -33,6 +36,9 @@ class BroadcastPlanner {
     /** Due one-page lists planned per transaction. */
     private static final int SMALL_LIST_BATCH = 100;
 
+    /** How often a lane's planners look for due messages whose validity ended unsent. */
+    private static final Duration EXPIRY_SWEEP_EVERY = Duration.ofSeconds(1);
+
     private static final Logger log = LoggerFactory.getLogger(BroadcastPlanner.class);
 
     private final PlanStore plans;
@@ -42,6 +48,7 @@ class BroadcastPlanner {
     private final ChannelRegistry channels;
     private final PlanningSupport support;
     private final PackageWorker worker;
+    private final Map<Lane, AtomicLong> nextExpirySweep = new EnumMap<>(Lane.class);
 
     BroadcastPlanner(
             PlanStore plans,
@@ -58,11 +65,16 @@ class BroadcastPlanner {
         this.channels = channels;
         this.support = support;
         this.worker = worker;
+        long now = System.nanoTime();
+        for (Lane lane : Lane.values()) {
+            nextExpirySweep.put(lane, new AtomicLong(now));
+        }
     }
 
     /** Plans the next due messages of the lane to the end; false when nothing was due. */
     boolean planNext(Lane lane) {
         TransactionTemplate transaction = support.transaction();
+        cancelExpired(lane, transaction);
         if (planSmallLists(lane, transaction)) {
             return true;
         }
@@ -94,6 +106,34 @@ class BroadcastPlanner {
             more = Boolean.TRUE.equals(step);
         }
         return true;
+    }
+
+    /**
+     * Cancels, at most once per {@link #EXPIRY_SWEEP_EVERY} for the lane, its due messages whose
+     * validity ended before they started sending; the claims skip them meanwhile.
+     */
+    private void cancelExpired(Lane lane, TransactionTemplate transaction) {
+        AtomicLong next = nextExpirySweep.get(lane);
+        long now = System.nanoTime();
+        long due = next.get();
+        if (now - due < 0 || !next.compareAndSet(due, now + EXPIRY_SWEEP_EVERY.toNanos())) {
+            return;
+        }
+        List<UUID> expired = transaction.execute(status -> {
+            List<UUID> ids = plans.cancelExpired(lane);
+            support.log()
+                    .recordAll(ids.stream()
+                            .map(id -> new LifecycleLog.Entry(
+                                    id, null, "CANCELED", "validity ended before sending started"))
+                            .toList());
+            return ids;
+        });
+        if (expired != null && !expired.isEmpty()) {
+            log.info(
+                    "Canceled {} messages of lane {} whose validity ended before they were sent",
+                    expired.size(),
+                    lane.id());
+        }
     }
 
     /**

@@ -33,6 +33,14 @@ public interface PlanStore {
     record Claimed(UUID messageId, boolean started, boolean segment) {}
 
     /**
+     * Cancels the lane's due messages that have not started sending and whose validity ended
+     * before they could (they waited behind a backlog, or the service was down): sent now, their
+     * pushes would announce something no longer true, and no inbox would show them. Returns their
+     * ids. Due messages past their validity are never claimed or planned.
+     */
+    List<UUID> cancelExpired(Lane lane);
+
+    /**
      * Plans whole, in the caller's transaction, up to {@code limit} due messages of the lane whose
      * audience is a list of at most {@code pageSize} recipients and whose planning has not begun
      * elsewhere: one package per channel holding all its active recipients, targeted and open

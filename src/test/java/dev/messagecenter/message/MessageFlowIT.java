@@ -365,6 +365,42 @@ class MessageFlowIT extends ServiceIT {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aScheduledMessageWhoseValidityEndsBeforeItIsSentIsCanceledUnsent() {
+        String city = unique("expired");
+        String recipient = city + "-r";
+        rider(recipient, city, recipient + "-t");
+        Instant now = Instant.now();
+        List<String> ids = new ArrayList<>();
+        for (String audience : List.of(
+                "{\"recipients\":[\"%s\"]}".formatted(recipient),
+                "{\"kinds\":[\"rider\"],\"cities\":[\"%s\"]}".formatted(city))) {
+            Response created =
+                    create("""
+                    {"title":"Lunch bonus","body":"Until 14:00","audience":%s,"channels":["INBOX","PUSH"],
+                     "sendAt":"%s","validUntil":"%s"}""".formatted(audience, now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2))));
+            assertThat(created.status()).as("%s", created).isEqualTo(201);
+            ids.add(created.json().path("id").asString());
+        }
+        // why: as if the service had been down (or busy) from before the send time until after the end
+        ids.forEach(id -> storedTimes(id, "now() - interval '2 hours'", "now() - interval '1 second'"));
+
+        for (String id : ids) {
+            JsonNode stats = awaitStatus(id, "CANCELED");
+            assertThat(stats.path("targeted").asLong()).isZero();
+            assertThat(stats.path("packages").path("total").asLong()).isZero();
+            JsonNode events = api.get("/api/v1/messages/" + id + "/events", ADMIN_KEY)
+                    .json()
+                    .path("items");
+            assertThat(events.get(events.size() - 1).path("type").asString()).isEqualTo("CANCELED");
+            assertThat(events.get(events.size() - 1).path("detail").asString())
+                    .isEqualTo("validity ended before sending started");
+            assertThat(eventTypes(id)).containsExactly("CREATED", "CANCELED");
+        }
+        assertThat(GATEWAY.deliveredCount(recipient + "-t")).isZero();
+        assertThat(api.get("/api/v1/inbox", tokenFor(recipient)).body()).doesNotContain(ids.get(0), ids.get(1));
+    }
+
     /** Moves a stored message's send time and validity end, as if time had passed. */
     private void storedTimes(String id, String sendAt, String validUntil) {
         int updated = jdbc.sql("update messages set send_at = " + sendAt + ", valid_until = " + validUntil

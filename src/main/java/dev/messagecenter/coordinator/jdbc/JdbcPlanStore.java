@@ -47,6 +47,7 @@ class JdbcPlanStore implements PlanStore {
                             select id, status from messages d
                             where lane = :lane and status in ('SCHEDULED', 'SENDING') and not planned
                               and send_at <= now() and (plan_lease_until is null or plan_lease_until < now())
+                              and (status = 'SENDING' or valid_until is null or valid_until > now())
                               and not (audience_type = 'list' and packages_total = 0 and plan_recipient is null
                                        and exists (select 1 from audiences a
                                                    where a.id = d.audience_id and a.size <= :page))
@@ -68,11 +69,22 @@ class JdbcPlanStore implements PlanStore {
     }
 
     @Override
+    public List<UUID> cancelExpired(Lane lane) {
+        return jdbc.sql("""
+                        update messages set status = 'CANCELED', finished_at = now(), updated_at = now()
+                        where lane = :lane and status = 'SCHEDULED' and not planned
+                          and send_at <= now() and valid_until <= now()
+                        returning id
+                        """).param("lane", lane.id()).query(UUID.class).list();
+    }
+
+    @Override
     public List<PlannedList> planSmallLists(Lane lane, int pageSize, int limit) {
         List<Due> due = jdbc.sql("""
                         select m.id, m.status from messages m join audiences a on a.id = m.audience_id
                         where m.lane = :lane and m.status in ('SCHEDULED', 'SENDING') and not m.planned
                           and m.send_at <= now() and (m.plan_lease_until is null or m.plan_lease_until < now())
+                          and (m.status = 'SENDING' or m.valid_until is null or m.valid_until > now())
                           and m.audience_type = 'list' and m.packages_total = 0 and m.plan_recipient is null
                           and a.size <= :page
                         order by m.send_at, m.id limit :limit for update of m skip locked
