@@ -36,8 +36,11 @@ class BroadcastPlanner {
     /** Due one-page lists planned per transaction. */
     private static final int SMALL_LIST_BATCH = 100;
 
-    /** How often a lane's planners look for due messages whose validity ended unsent. */
-    private static final Duration EXPIRY_SWEEP_EVERY = Duration.ofSeconds(1);
+    /**
+     * How often a lane's planners look for due messages whose validity ended unsent: the claims
+     * skip them anyway, and the look walks every due message, which in a backlog is many.
+     */
+    private static final Duration EXPIRY_SWEEP_EVERY = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(BroadcastPlanner.class);
 

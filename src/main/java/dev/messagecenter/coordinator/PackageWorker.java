@@ -183,17 +183,24 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                             .computeIfAbsent(work.delivery().channel(), channel -> new ArrayList<>())
                             .add(new Step(one, work));
                 }
-                byChannel.forEach((channel, steps) -> {
+                List<Step> steps = new ArrayList<>();
+                List<DeliveryResult> results = new ArrayList<>();
+                byChannel.forEach((channel, ofChannel) -> {
                     ChannelSender sender = channels.sender(channel)
                             .filter(ChannelSender::deliversInTransaction)
                             .orElseThrow(
                                     () -> new IllegalStateException(channel + " does not deliver in a transaction"));
-                    recordAll(
-                            steps,
-                            sender.deliverAll(steps.stream()
-                                    .map(step -> step.work().delivery())
-                                    .toList()));
+                    steps.addAll(ofChannel);
+                    results.addAll(sender.deliverAll(ofChannel.stream()
+                            .map(step -> step.work().delivery())
+                            .toList()));
                 });
+                // why: retries and dead letters are the workers' (recorded one by one, each adding to
+                // the counters before the next one's statements); here it is all delivered or nothing
+                if (!results.stream().allMatch(DeliveryResult.Delivered.class::isInstance)) {
+                    throw new IllegalStateException("not every package was delivered");
+                }
+                recordAll(steps, results);
             });
             return true;
         } catch (RuntimeException e) {
@@ -307,8 +314,6 @@ class PackageWorker implements PackageQueue.PackageConsumer {
             UUID messageId = o.step().work().delivery().messageId();
             String channel = o.step().work().delivery().channel();
             closing.merge(messageId, 1, Integer::sum);
-            support.counters().add(messageId, Counters.DELIVERED_PREFIX + channel, delivered);
-            support.counters().add(messageId, Counters.FAILED, failed);
             events.add(new LifecycleLog.Entry(
                     messageId,
                     o.step().claimed().packageId(),
@@ -318,18 +323,32 @@ class PackageWorker implements PackageQueue.PackageConsumer {
         support.log().recordAll(events);
         // why: after every PACKAGE_DONE, so that a message's status event is its last
         recordFinished(close(closing, true));
+        // why: last, after every statement that can fail: counters are held until the commit, so
+        // additions made before a failure rolled back to a savepoint (deliverPlanned) would still
+        // be written, and counted again by the worker that delivers the package later
+        for (Success o : counting) {
+            UUID messageId = o.step().work().delivery().messageId();
+            String channel = o.step().work().delivery().channel();
+            support.counters()
+                    .add(
+                            messageId,
+                            Counters.DELIVERED_PREFIX + channel,
+                            o.result().delivered());
+            support.counters().add(messageId, Counters.FAILED, o.result().failed());
+        }
     }
 
     private void deadLetter(
             PackageQueue.ClaimedPackage claimed, UUID messageId, PackageStore.Work work, String reason) {
         if (packages.deadLetter(claimed.packageId(), claimed.attempt(), reason)) {
+            support.log().record(messageId, claimed.packageId(), "PACKAGE_FAILED", reason);
+            recordFinished(close(Map.of(messageId, 1), false));
+            // why: last, as in recordDelivered
             support.counters()
                     .add(
                             messageId,
                             Counters.FAILED,
                             work.delivery().recipients().size());
-            support.log().record(messageId, claimed.packageId(), "PACKAGE_FAILED", reason);
-            recordFinished(close(Map.of(messageId, 1), false));
         }
     }
 

@@ -35,8 +35,17 @@ class InboxInPlanningIT extends ServiceIT {
     }
 
     @AfterEach
-    void inboxWritable() {
+    void writable() {
         jdbc.sql("drop trigger if exists refuse_inbox on inbox_entries").update();
+        jdbc.sql("drop trigger if exists refuse_package_done on message_events").update();
+    }
+
+    /** A trigger function that fails the statement that fires it. */
+    private void refusing() {
+        jdbc.sql("""
+                        create or replace function refuse() returns trigger language plpgsql as $$
+                        begin raise exception 'refused for the test'; end $$
+                        """).update();
     }
 
     private void rider(String id) {
@@ -115,13 +124,10 @@ class InboxInPlanningIT extends ServiceIT {
     void aFailedInboxWriteLeavesThePlanningCommittedAndThePackageToTheQueue() {
         String rider = unique("refused");
         rider(rider);
-        jdbc.sql("""
-                        create or replace function refuse_inbox() returns trigger language plpgsql as $$
-                        begin raise exception 'inbox refused for the test'; end $$
-                        """).update();
+        refusing();
         jdbc.sql("""
                         create trigger refuse_inbox before insert on inbox_entries
-                        for each row execute function refuse_inbox()
+                        for each row execute function refuse()
                         """).update();
 
         String id = send(rider, "[\"INBOX\"]");
@@ -135,6 +141,25 @@ class InboxInPlanningIT extends ServiceIT {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void aFailureAfterTheInboxWriteCountsNothingOfWhatWasRolledBack() {
+        String rider = unique("late-failure");
+        rider(rider);
+        refusing();
+        // why: fails the last statements of the delivery's record, after its counters were known
+        jdbc.sql("""
+                        create trigger refuse_package_done before insert on message_events
+                        for each row when (new.type = 'PACKAGE_DONE') execute function refuse()
+                        """).update();
+
+        String id = send(rider, "[\"INBOX\"]");
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(eventTypes(id)).containsExactly("CREATED", "SENDING", "PLANNED"));
+        assertThat(packages(id)).containsExactly(Map.entry("INBOX", "pending/0"));
+        assertThat(stats(id)).isEqualTo(new JsonStats("SENDING", 0));
     }
 
     private record JsonStats(String status, long inbox) {}
