@@ -134,6 +134,8 @@ class DistributedFaultsIT {
                         Map.entry("MC_RABBIT_PREFIX", PREFIX),
                         Map.entry("MC_RABBIT_QUEUE_TYPE", "quorum"),
                         Map.entry("MC_REDIS_ENABLED", "true"),
+                        // why: the inbox caches' outage handling is part of what a Redis outage tests
+                        Map.entry("MC_INBOX_REDIS_CACHE", "true"),
                         Map.entry("MC_REDIS_URL", redis().url()),
                         Map.entry("MC_REDIS_PREFIX", PREFIX + ":"),
                         Map.entry("MC_PUSH_BASE_URL", gateway().baseUrl())),

@@ -52,6 +52,7 @@ class RedisInboxIT extends InboxIT {
         // embedded-mode context, which stays running beside this one
         registry.add("mc.test.database-folder", () -> "redis-inbox");
         registry.add("messagecenter.redis.enabled", () -> "true");
+        registry.add("messagecenter.inbox.redis-cache", () -> "true");
         registry.add("messagecenter.redis.url", () -> {
             RequiredServices.Endpoint endpoint = RequiredServices.redis();
             return "redis://" + endpoint.host() + ":" + endpoint.port();
