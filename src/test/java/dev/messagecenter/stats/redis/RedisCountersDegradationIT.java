@@ -68,6 +68,8 @@ class RedisCountersDegradationIT {
         registry.add("messagecenter.push.base-url", GATEWAY::baseUrl);
         registry.add("messagecenter.coordinator.poll-interval", () -> "50ms");
         registry.add("messagecenter.redis.enabled", () -> "true");
+        // why: the inbox caches' outage handling is part of what this outage tests
+        registry.add("messagecenter.inbox.redis-cache", () -> "true");
         registry.add("messagecenter.redis.url", () -> redis.url());
         registry.add("messagecenter.redis.prefix", () -> "mc-degraded:");
         registry.add("messagecenter.redis.retry-after", () -> "200ms");
