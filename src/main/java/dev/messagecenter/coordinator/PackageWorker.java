@@ -86,22 +86,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
     public void acceptAll(List<PackageQueue.ClaimedPackage> claimed) {
         long claimedAt = System.nanoTime();
         Duration lease = support.properties().packageLease();
-        Map<Long, PackageStore.Work> works = packages.workAll(claimed);
-        Map<String, List<Step>> byChannel = new LinkedHashMap<>();
-        for (PackageQueue.ClaimedPackage one : claimed) {
-            PackageStore.Work work = works.get(one.packageId());
-            if (work == null || work.state() != PackageState.DISPATCHED) {
-                continue;
-            }
-            if (work.messageStatus() == MessageStatus.REVOKED || work.messageStatus() == MessageStatus.CANCELED) {
-                cancel(one, work.delivery().messageId());
-                continue;
-            }
-            byChannel
-                    .computeIfAbsent(work.delivery().channel(), channel -> new ArrayList<>())
-                    .add(new Step(one, work));
-        }
-        byChannel.forEach((channel, steps) -> {
+        byChannel(claimed).forEach((channel, steps) -> {
             ChannelSender sender = channels.sender(channel).orElse(null);
             if (sender != null && steps.size() > 1 && sender.deliversInBatches() && deliverBatch(sender, steps)) {
                 return;
@@ -120,6 +105,30 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                 support.transaction().executeWithoutResult(status -> record(step, result));
             }
         });
+    }
+
+    /**
+     * The claimed packages still to deliver, read in one query and grouped by channel; a package no
+     * longer dispatched to this attempt is left out, and one whose message was revoked or canceled
+     * is canceled.
+     */
+    private Map<String, List<Step>> byChannel(List<PackageQueue.ClaimedPackage> claimed) {
+        Map<Long, PackageStore.Work> works = packages.workAll(claimed);
+        Map<String, List<Step>> byChannel = new LinkedHashMap<>();
+        for (PackageQueue.ClaimedPackage one : claimed) {
+            PackageStore.Work work = works.get(one.packageId());
+            if (work == null || work.state() != PackageState.DISPATCHED) {
+                continue;
+            }
+            if (work.messageStatus() == MessageStatus.REVOKED || work.messageStatus() == MessageStatus.CANCELED) {
+                cancel(one, work.delivery().messageId());
+                continue;
+            }
+            byChannel
+                    .computeIfAbsent(work.delivery().channel(), channel -> new ArrayList<>())
+                    .add(new Step(one, work));
+        }
+        return byChannel;
     }
 
     /** Delivers and records a batch; false, with nothing recorded, when the delivery failed. */
@@ -172,20 +181,9 @@ class PackageWorker implements PackageQueue.PackageConsumer {
             support.savepoint().executeWithoutResult(status -> {
                 List<PackageQueue.ClaimedPackage> claimed =
                         packages.claimAll(packageIds, support.properties().packageLease());
-                Map<Long, PackageStore.Work> works = packages.workAll(claimed);
-                Map<String, List<Step>> byChannel = new LinkedHashMap<>();
-                for (PackageQueue.ClaimedPackage one : claimed) {
-                    PackageStore.Work work = works.get(one.packageId());
-                    if (work == null) {
-                        continue;
-                    }
-                    byChannel
-                            .computeIfAbsent(work.delivery().channel(), channel -> new ArrayList<>())
-                            .add(new Step(one, work));
-                }
                 List<Step> steps = new ArrayList<>();
                 List<DeliveryResult> results = new ArrayList<>();
-                byChannel.forEach((channel, ofChannel) -> {
+                byChannel(claimed).forEach((channel, ofChannel) -> {
                     ChannelSender sender = channels.sender(channel)
                             .filter(ChannelSender::deliversInTransaction)
                             .orElseThrow(

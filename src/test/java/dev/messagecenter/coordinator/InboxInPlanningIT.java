@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -61,15 +59,6 @@ class InboxInPlanningIT extends ServiceIT {
         assertThat(created.status()).as("%s", created).isEqualTo(201);
         assertThat(created.json().path("lane").asString()).isEqualTo("direct");
         return created.json().path("id").asString();
-    }
-
-    private List<String> eventTypes(String id) {
-        List<String> types = new ArrayList<>();
-        api.get("/api/v1/messages/" + id + "/events", ADMIN_KEY)
-                .json()
-                .path("items")
-                .forEach(event -> types.add(event.path("type").asString()));
-        return types;
     }
 
     /** State and attempts of the message's package on each channel. */

@@ -3,6 +3,8 @@ package dev.messagecenter.testfixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -57,6 +59,16 @@ public abstract class ServiceIT {
         ApiClient.Response minted = api.postJson("/api/v1/recipients/" + recipientId + "/token", ADMIN_KEY, "");
         assertThat(minted.status()).as("%s", minted).isEqualTo(201);
         return minted.json().path("token").asString();
+    }
+
+    /** The types of the message's lifecycle events, oldest first, through the API. */
+    protected List<String> eventTypes(String messageId) {
+        List<String> types = new ArrayList<>();
+        api.get("/api/v1/messages/" + messageId + "/events", ADMIN_KEY)
+                .json()
+                .path("items")
+                .forEach(event -> types.add(event.path("type").asString()));
+        return types;
     }
 
     /** A fresh id, so tests sharing the database never see each other's rows. */
