@@ -22,6 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param firstRetry delay before the first retry of a package; doubles per attempt
  * @param maxRetryDelay ceiling of the retry delay
  * @param retryBudget time after a package's first attempt past which it is dead-lettered
+ * @param maxLost how many times a package's lease may run out (its worker died, was killed or hung
+ *     while delivering it) before it is dead-lettered the next time it is handed out, instead of
+ *     taking one more worker down; an operator's retry of the dead letter starts it from zero
  */
 @ConfigurationProperties("messagecenter.coordinator")
 public record CoordinatorProperties(
@@ -37,7 +40,8 @@ public record CoordinatorProperties(
         @DefaultValue("20") int directBatch,
         @DefaultValue("1s") Duration firstRetry,
         @DefaultValue("60s") Duration maxRetryDelay,
-        @DefaultValue("10m") Duration retryBudget) {
+        @DefaultValue("10m") Duration retryBudget,
+        @DefaultValue("5") int maxLost) {
 
     public CoordinatorProperties {
         if (pageSize < 1 || pageSize > 500) {
@@ -48,6 +52,9 @@ public record CoordinatorProperties(
         }
         if (directBatch < 1 || directBatch > 100) {
             throw new IllegalArgumentException("messagecenter.coordinator.direct-batch must be 1..100");
+        }
+        if (maxLost < 1) {
+            throw new IllegalArgumentException("messagecenter.coordinator.max-lost must be at least 1");
         }
     }
 

@@ -39,7 +39,16 @@ public interface PackageStore {
      */
     List<PackageQueue.ClaimedPackage> claimAll(List<Long> packageIds, Duration lease);
 
-    record Work(DeliveryPackage delivery, PackageState state, MessageStatus messageStatus, Instant firstAttemptAt) {}
+    /**
+     * A claimed package as its worker needs it; {@code lost} counts the earlier attempts whose lease
+     * ran out (their worker died, was killed or hung while delivering it).
+     */
+    record Work(
+            DeliveryPackage delivery,
+            PackageState state,
+            MessageStatus messageStatus,
+            Instant firstAttemptAt,
+            int lost) {}
 
     /** A package's success, as its worker reports it. */
     record Done(long packageId, int attempt, int delivered, int failed) {}

@@ -109,8 +109,8 @@ class PackageWorker implements PackageQueue.PackageConsumer {
 
     /**
      * The claimed packages still to deliver, read in one query and grouped by channel; a package no
-     * longer dispatched to this attempt is left out, and one whose message was revoked or canceled
-     * is canceled.
+     * longer dispatched to this attempt is left out, one whose message was revoked or canceled is
+     * canceled, and one lost {@code max-lost} times is dead-lettered.
      */
     private Map<String, List<Step>> byChannel(List<PackageQueue.ClaimedPackage> claimed) {
         Map<Long, PackageStore.Work> works = packages.workAll(claimed);
@@ -122,6 +122,10 @@ class PackageWorker implements PackageQueue.PackageConsumer {
             }
             if (work.messageStatus() == MessageStatus.REVOKED || work.messageStatus() == MessageStatus.CANCELED) {
                 cancel(one, work.delivery().messageId());
+                continue;
+            }
+            if (work.lost() >= support.properties().maxLost()) {
+                setAside(one, work);
                 continue;
             }
             byChannel
@@ -208,6 +212,28 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                     e.toString());
             return false;
         }
+    }
+
+    /**
+     * Dead-letters a package whose every worker stopped while delivering it (a crash loop: the
+     * package may be what kills them), so that it stops being handed out; an operator retries it.
+     */
+    private void setAside(PackageQueue.ClaimedPackage claimed, PackageStore.Work work) {
+        UUID messageId = work.delivery().messageId();
+        log.warn(
+                "Package {} of message {} was lost {} times (its workers stopped while delivering it);"
+                        + " dead-lettered instead of handed out again",
+                claimed.packageId(),
+                messageId,
+                work.lost());
+        support.transaction()
+                .executeWithoutResult(status -> deadLetter(
+                        claimed,
+                        messageId,
+                        work,
+                        "lease ran out " + work.lost()
+                                + " times: its workers stopped (died, were killed or hung) while delivering it;"
+                                + " set aside until retried"));
     }
 
     private void cancel(PackageQueue.ClaimedPackage claimed, UUID messageId) {

@@ -174,6 +174,12 @@ public abstract class PackageQueueContract {
                         .query(Integer.class)
                         .single())
                 .isEqualTo(2);
+        assertThat(jdbc.sql("select lost from packages where id = :id")
+                        .param("id", ids.getFirst())
+                        .query(Integer.class)
+                        .single())
+                .as("the first attempt's worker counts as lost")
+                .isEqualTo(1);
     }
 
     @Test
@@ -219,7 +225,8 @@ public abstract class PackageQueueContract {
                 20,
                 Duration.ofMillis(100),
                 Duration.ofMillis(400),
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3),
+                5);
     }
 
     private List<Long> insert(Lane lane, int count) {

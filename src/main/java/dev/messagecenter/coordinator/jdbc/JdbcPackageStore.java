@@ -60,7 +60,7 @@ public class JdbcPackageStore implements PackageStore {
         claimed.forEach(c -> attempts.put(c.packageId(), c.attempt()));
         Map<Long, Work> works = new HashMap<>();
         jdbc.sql("""
-                        select p.id, p.message_id, p.channel, p.recipients, p.state, p.first_attempt_at,
+                        select p.id, p.message_id, p.channel, p.recipients, p.state, p.first_attempt_at, p.lost,
                                m.title, m.body, m.category, m.pinned, m.force_read, m.status
                         from packages p join messages m on m.id = p.message_id
                         where p.id = any(:ids)
@@ -87,7 +87,8 @@ public class JdbcPackageStore implements PackageStore {
                                 rs.getBoolean("force_read"))),
                 PackageState.of(rs.getString("state")),
                 MessageStatus.valueOf(rs.getString("status")),
-                instant(rs.getTimestamp("first_attempt_at"), Instant.now()));
+                instant(rs.getTimestamp("first_attempt_at"), Instant.now()),
+                rs.getInt("lost"));
     }
 
     @Override
@@ -191,7 +192,7 @@ public class JdbcPackageStore implements PackageStore {
     @Override
     public Optional<UUID> revive(long packageId) {
         return jdbc.sql("""
-                        update packages set state = 'pending', first_attempt_at = null, failed = 0,
+                        update packages set state = 'pending', first_attempt_at = null, failed = 0, lost = 0,
                             next_attempt_at = now(), updated_at = now()
                         where id = :id and state = 'failed' returning message_id
                         """).param("id", packageId).query(UUID.class).optional();

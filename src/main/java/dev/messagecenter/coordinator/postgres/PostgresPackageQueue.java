@@ -149,7 +149,7 @@ class PostgresPackageQueue implements PackageQueue {
         nextSweep = now.plusSeconds(5);
         int released = jdbc.sql("""
                         update packages set state = 'pending', lease_until = null, next_attempt_at = now(),
-                            last_error = 'lease expired', updated_at = now()
+                            lost = lost + 1, last_error = 'lease expired', updated_at = now()
                         where state = 'dispatched' and lease_until < now()
                         """).update();
         if (released > 0) {

@@ -559,7 +559,7 @@ public final class RabbitPackageQueue implements PackageQueue {
     int sweepExpiredLeases(Lane lane) {
         int released = jdbc.sql("""
                         update packages set state = 'pending', lease_until = null, next_attempt_at = now(),
-                            last_error = 'lease expired', updated_at = now()
+                            lost = lost + 1, last_error = 'lease expired', updated_at = now()
                         where lane = :lane and state = 'dispatched' and lease_until < now()
                         """).param("lane", lane.id()).update();
         if (released > 0) {
