@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -77,6 +78,53 @@ class MessageFlowIT extends ServiceIT {
                 .json();
         assertThat(trace.path("targeted").asBoolean()).isTrue();
         assertThat(trace.path("channels").toString()).contains("PUSH", "INBOX");
+    }
+
+    @Test
+    void theTraceTellsWhichRecipientsAPushPackageReached() {
+        String p = unique("reach");
+        rider(p + "-phone", p, p + "-t1");
+        rider(p + "-refused", p, p + "-gone");
+        Response noDevice = api.putJson("/api/v1/recipients/" + p + "-nodevice", ADMIN_KEY, """
+                {"kind":"rider","city":"%s"}""".formatted(p));
+        assertThat(noDevice.status()).as("%s", noDevice).isEqualTo(201);
+        GATEWAY.rejectTokens(Set.of(p + "-gone"));
+        Response created = create("""
+                {"title":"Road closed","body":"Take the ring road","channels":["PUSH","INBOX"],
+                 "audience":{"recipients":["%1$s-phone","%1$s-refused","%1$s-nodevice"]}}""".formatted(p));
+        String id = created.json().path("id").asString();
+
+        awaitStatus(id, "SENT");
+
+        assertThat(channel(trace(p + "-phone", id), "PUSH").path("deliveredAt").isMissingNode())
+                .isFalse();
+        JsonNode refused = channel(trace(p + "-refused", id), "PUSH");
+        assertThat(refused.path("state").asString()).isEqualTo("DONE");
+        assertThat(refused.path("deliveredAt").isMissingNode()).isTrue();
+        assertThat(refused.path("detail").asString()).contains("refused every device token");
+        JsonNode missing = channel(trace(p + "-nodevice", id), "PUSH");
+        assertThat(missing.path("deliveredAt").isMissingNode()).isTrue();
+        assertThat(missing.path("detail").asString()).isEqualTo("the recipient has no push device");
+        for (String who : List.of("-phone", "-refused", "-nodevice")) {
+            assertThat(channel(trace(p + who, id), "INBOX").path("deliveredAt").isMissingNode())
+                    .as("inbox of %s", who)
+                    .isFalse();
+        }
+    }
+
+    private JsonNode trace(String recipient, String messageId) {
+        Response trace = api.get("/api/v1/recipients/" + recipient + "/messages/" + messageId + "/trace", ADMIN_KEY);
+        assertThat(trace.status()).as("%s", trace).isEqualTo(200);
+        return trace.json();
+    }
+
+    private static JsonNode channel(JsonNode trace, String channel) {
+        for (JsonNode delivery : trace.path("channels")) {
+            if (delivery.path("channel").asString().equals(channel)) {
+                return delivery;
+            }
+        }
+        throw new AssertionError("no " + channel + " in " + trace);
     }
 
     @Test
