@@ -7,6 +7,7 @@ import org.springframework.http.HttpStatus;
 public enum ProblemType {
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "Request is not valid"),
     MALFORMED_BODY(HttpStatus.BAD_REQUEST, "Request body is not readable"),
+    MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Request is malformed"),
     UNKNOWN_FIELD(HttpStatus.BAD_REQUEST, "Request body has an unknown field"),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Authentication required"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Not allowed"),
