@@ -119,6 +119,11 @@ public final class FakePushGateway implements AutoCloseable {
         rejected.addAll(tokens);
     }
 
+    /** Stops answering {@code invalid} for tokens given to {@link #rejectTokens}. */
+    public void acceptTokens(Set<String> tokens) {
+        rejected.removeAll(tokens);
+    }
+
     /** Answers every push request this late. */
     public void delay(Duration delay) {
         this.delay = delay;
