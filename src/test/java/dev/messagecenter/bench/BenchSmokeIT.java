@@ -32,6 +32,7 @@ class BenchSmokeIT {
                 "--inbox-tokens", "100",
                 "--inbox-broadcasts", "5",
                 "--inbox-directs", "45",
+                "--inbox-rate", "200",
                 "--reference-seconds", "1",
                 "--search-messages", "10000",
                 "--search-requests", "100");

@@ -27,6 +27,7 @@ record BenchOptions(
         int inboxTokens,
         int inboxBroadcasts,
         int inboxDirects,
+        int inboxRate,
         Duration referenceDuration,
         Duration warmupDuration,
         int searchMessages,
@@ -71,6 +72,7 @@ record BenchOptions(
               --inbox-tokens N        receiver tokens minted for inbox reads (default 2000)
               --inbox-broadcasts N    live broadcasts prepared for inbox reads (default 50)
               --inbox-directs N       live direct messages prepared for inbox reads (default 950)
+              --inbox-rate R          paced inbox reads per second, the bar's rate (default 3000)
               --reference-seconds S   loopback HTTP reference duration (default 5)
               --warmup-seconds S      unmeasured load before the direct creates, the inbox reads,
                                       the reference and search, so that they measure a warm
@@ -96,6 +98,7 @@ record BenchOptions(
         int inboxTokens = 2000;
         int inboxBroadcasts = 50;
         int inboxDirects = 950;
+        int inboxRate = 3000;
         Duration referenceDuration = Duration.ofSeconds(5);
         Duration warmupDuration = Duration.ofSeconds(10);
         int searchMessages = 1_000_000;
@@ -132,6 +135,7 @@ record BenchOptions(
                 case "--inbox-tokens" -> inboxTokens = positive(option, value);
                 case "--inbox-broadcasts" -> inboxBroadcasts = positive(option, value);
                 case "--inbox-directs" -> inboxDirects = positive(option, value);
+                case "--inbox-rate" -> inboxRate = positive(option, value);
                 case "--reference-seconds" -> referenceDuration = seconds(option, value);
                 case "--warmup-seconds" -> warmupDuration = seconds(option, value);
                 case "--search-messages" -> searchMessages = positive(option, value);
@@ -159,6 +163,7 @@ record BenchOptions(
                 inboxTokens,
                 inboxBroadcasts,
                 inboxDirects,
+                inboxRate,
                 referenceDuration,
                 warmupDuration,
                 searchMessages,

@@ -8,12 +8,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 
 /**
  * A closed-loop load: {@code clients} virtual threads each send one request, wait for its answer and
  * send the next, until the duration is over or the request budget is spent. A request counts when
- * the predicate answers true; its latency is recorded then.
+ * the predicate answers true; its latency is recorded then. {@link #paced} is the open-loop
+ * variant: requests at a fixed rate, whatever the answers' pace.
  */
 final class ClosedLoop {
 
@@ -69,6 +71,56 @@ final class ClosedLoop {
             }
         } catch (Exception e) {
             throw new IllegalStateException("load clients failed", e);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(ok.sum(), errors.sum(), seconds, latencies);
+    }
+
+    /**
+     * An open-loop load at a fixed rate: request {@code n} is due at {@code n / ratePerSecond} after
+     * the start, and the next free of {@code clients} virtual threads sends it then, or as soon as
+     * one is free. Its latency runs from when it was due, not from when it was sent, so a service
+     * that falls behind the rate shows the wait in the percentiles instead of slowing the load down
+     * (a closed loop's coordinated omission). {@link Result#perSecond} is the rate answered.
+     */
+    static Result paced(int clients, double ratePerSecond, Duration duration, IntPredicate request) {
+        Latencies latencies = new Latencies();
+        LongAdder ok = new LongAdder();
+        LongAdder errors = new LongAdder();
+        AtomicLong issued = new AtomicLong();
+        double interval = 1e9 / ratePerSecond;
+        long total = (long) (duration.toNanos() / interval);
+        long start = System.nanoTime();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                futures.add(threads.submit(() -> {
+                    long n;
+                    while ((n = issued.getAndIncrement()) < total) {
+                        long due = start + (long) (n * interval);
+                        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        boolean success;
+                        try {
+                            success = request.test((int) n);
+                        } catch (RuntimeException e) {
+                            success = false;
+                        }
+                        if (success) {
+                            latencies.record(System.nanoTime() - due);
+                            ok.increment();
+                        } else {
+                            errors.increment();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("paced load clients failed", e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(ok.sum(), errors.sum(), seconds, latencies);
