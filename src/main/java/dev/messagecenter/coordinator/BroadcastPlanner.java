@@ -285,7 +285,7 @@ class BroadcastPlanner {
     }
 
     /** The detail of a PLANNED event. */
-    private static String planned(long targeted, int packages) {
+    static String planned(long targeted, int packages) {
         return "targeted " + targeted + ", packages " + packages;
     }
 }

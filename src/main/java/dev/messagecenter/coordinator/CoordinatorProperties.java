@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxLost how many times a package's lease may run out (its worker died, was killed or hung
  *     while delivering it) before it is dead-lettered the next time it is handed out, instead of
  *     taking one more worker down; an operator's retry of the dead letter starts it from zero
+ * @param deliverOnCreate whether a message due now, to a list of at most {@code pageSize}
+ *     recipients, on channels that deliver in a transaction only (the inbox), is delivered in the
+ *     transaction that creates it, on any instance, instead of being planned and queued
  */
 @ConfigurationProperties("messagecenter.coordinator")
 public record CoordinatorProperties(
@@ -41,7 +44,8 @@ public record CoordinatorProperties(
         @DefaultValue("1s") Duration firstRetry,
         @DefaultValue("60s") Duration maxRetryDelay,
         @DefaultValue("10m") Duration retryBudget,
-        @DefaultValue("5") int maxLost) {
+        @DefaultValue("5") int maxLost,
+        @DefaultValue("true") boolean deliverOnCreate) {
 
     public CoordinatorProperties {
         if (pageSize < 1 || pageSize > 500) {

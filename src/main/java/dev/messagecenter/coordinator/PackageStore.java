@@ -22,6 +22,12 @@ public interface PackageStore {
     long insert(UUID messageId, String channel, Lane lane, int seq, List<String> recipients);
 
     /**
+     * Stores a package delivered in the caller's transaction before it was stored: done at its
+     * first attempt, with {@code delivered} recipients reached.
+     */
+    long insertDone(UUID messageId, String channel, Lane lane, int seq, List<String> recipients, int delivered);
+
+    /**
      * What claimed packages carry and the status of their messages, in one query, by package id;
      * packages that do not exist are absent.
      */

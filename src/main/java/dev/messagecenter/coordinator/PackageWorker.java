@@ -339,10 +339,7 @@ class PackageWorker implements PackageQueue.PackageConsumer {
             String channel = o.step().work().delivery().channel();
             closing.merge(messageId, 1, Integer::sum);
             events.add(new LifecycleLog.Entry(
-                    messageId,
-                    o.step().claimed().packageId(),
-                    "PACKAGE_DONE",
-                    channel + " delivered " + delivered + (failed > 0 ? ", failed " + failed : "")));
+                    messageId, o.step().claimed().packageId(), "PACKAGE_DONE", doneDetail(channel, delivered, failed)));
         }
         support.log().recordAll(events);
         // why: after every PACKAGE_DONE, so that a message's status event is its last
@@ -360,6 +357,11 @@ class PackageWorker implements PackageQueue.PackageConsumer {
                             o.result().delivered());
             support.counters().add(messageId, Counters.FAILED, o.result().failed());
         }
+    }
+
+    /** The detail of a PACKAGE_DONE event. */
+    static String doneDetail(String channel, int delivered, int failed) {
+        return channel + " delivered " + delivered + (failed > 0 ? ", failed " + failed : "");
     }
 
     private void deadLetter(

@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Accepts new messages. The message, its inline audience, its idempotency key and its first
- * lifecycle event commit in one transaction: a 2xx means all of it is durable.
+ * lifecycle event commit in one transaction: a 2xx means all of it is durable. A message that
+ * {@link ImmediateSend} can send at once is delivered in that same transaction.
  */
 @Component
 public class MessageComposer {
@@ -36,6 +37,7 @@ public class MessageComposer {
     private final MessageProperties limits;
     private final JsonMapper json;
     private final Optional<IdempotencyCache> cache;
+    private final Optional<ImmediateSend> immediate;
 
     MessageComposer(
             MessageStore messages,
@@ -46,7 +48,8 @@ public class MessageComposer {
             ApplicationEventPublisher events,
             MessageProperties limits,
             JsonMapper json,
-            Optional<IdempotencyCache> cache) {
+            Optional<IdempotencyCache> cache,
+            Optional<ImmediateSend> immediate) {
         this.messages = messages;
         this.drafts = drafts;
         this.log = log;
@@ -56,6 +59,7 @@ public class MessageComposer {
         this.limits = limits;
         this.json = json;
         this.cache = cache;
+        this.immediate = immediate;
     }
 
     /** The stored message, and whether it is the answer to an earlier call with the same key. */
@@ -108,13 +112,17 @@ public class MessageComposer {
         if (!draft && checked.sendAt() == null) {
             checked = checked.withSendAt(Instant.now());
         }
-        Message message = messages.insert(id, checked, status);
+        MessageDraft toStore = checked;
+        Optional<Message> sent = draft ? Optional.empty() : immediate.flatMap(send -> send.sendNow(id, toStore));
+        Message message = sent.orElseGet(() -> messages.insert(id, toStore, status));
         if (idempotencyKey != null && !claimKey(caller, idempotencyKey, hash, id)) {
             throw new KeyTakenConcurrently();
         }
-        log.record(id, null, "CREATED", status.name());
-        if (status == MessageStatus.SCHEDULED) {
-            events.publishEvent(new MessageScheduled(id, message.lane(), message.sendAt()));
+        if (sent.isEmpty()) {
+            log.record(id, null, "CREATED", status.name());
+            if (status == MessageStatus.SCHEDULED) {
+                events.publishEvent(new MessageScheduled(id, message.lane(), message.sendAt()));
+            }
         }
         return new Composed(message, false);
     }

@@ -9,6 +9,12 @@ public interface MessageStore {
 
     Message insert(UUID id, MessageDraft draft, MessageStatus status);
 
+    /**
+     * Stores a message that is delivered in the creating transaction: {@code SENT}, planned, with
+     * {@code targeted} recipients and {@code packages} packages, all of them done.
+     */
+    Message insertSent(UUID id, MessageDraft draft, long targeted, int packages);
+
     Optional<Message> find(UUID id);
 
     /** Reads the message and locks its row until the transaction ends. */

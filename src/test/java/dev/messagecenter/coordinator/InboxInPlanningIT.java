@@ -19,7 +19,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * A one-page list's inbox packages are delivered by the transaction that plans them, not by a
  * worker. This instance runs no direct-lane worker, so whatever a direct send leaves to the queue
- * stays pending where the test can see it.
+ * stays pending where the test can see it, and delivers nothing on create (DeliveryOnCreateIT), so
+ * that every send here is planned.
  */
 class InboxInPlanningIT extends ServiceIT {
 
@@ -30,6 +31,7 @@ class InboxInPlanningIT extends ServiceIT {
     static void noDirectWorkers(DynamicPropertyRegistry registry) {
         registry.add("mc.test.database-folder", () -> "inbox-in-planning");
         registry.add("messagecenter.coordinator.direct-workers", () -> "0");
+        registry.add("messagecenter.coordinator.deliver-on-create", () -> "false");
     }
 
     @AfterEach
@@ -58,6 +60,8 @@ class InboxInPlanningIT extends ServiceIT {
                  "channels":%s}""".formatted(recipient, channels));
         assertThat(created.status()).as("%s", created).isEqualTo(201);
         assertThat(created.json().path("lane").asString()).isEqualTo("direct");
+        // why: deliver-on-create is off here; the planner sends it
+        assertThat(created.json().path("status").asString()).isEqualTo("SCHEDULED");
         return created.json().path("id").asString();
     }
 

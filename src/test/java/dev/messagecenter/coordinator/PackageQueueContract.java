@@ -226,7 +226,8 @@ public abstract class PackageQueueContract {
                 Duration.ofMillis(100),
                 Duration.ofMillis(400),
                 Duration.ofSeconds(3),
-                5);
+                5,
+                true);
     }
 
     private List<Long> insert(Lane lane, int count) {

@@ -41,15 +41,32 @@ public class JdbcPackageStore implements PackageStore {
 
     @Override
     public long insert(UUID messageId, String channel, Lane lane, int seq, List<String> recipients) {
+        return insert(messageId, channel, lane, seq, recipients, null);
+    }
+
+    @Override
+    public long insertDone(UUID messageId, String channel, Lane lane, int seq, List<String> recipients, int delivered) {
+        return insert(messageId, channel, lane, seq, recipients, delivered);
+    }
+
+    /** A pending package, or with {@code delivered} one done at its first attempt. */
+    private long insert(
+            UUID messageId, String channel, Lane lane, int seq, List<String> recipients, @Nullable Integer delivered) {
         return jdbc.sql("""
-                        insert into packages (message_id, channel, lane, seq, recipients)
-                        values (:message, :channel, :lane, :seq, :recipients) returning id
+                        insert into packages (message_id, channel, lane, seq, recipients, state, attempts,
+                            first_attempt_at, delivered)
+                        values (:message, :channel, :lane, :seq, :recipients,
+                            case when :done then 'done' else 'pending' end, case when :done then 1 else 0 end,
+                            case when :done then now() end, coalesce(cast(:delivered as integer), 0))
+                        returning id
                         """)
                 .param("message", messageId)
                 .param("channel", channel)
                 .param("lane", lane.id())
                 .param("seq", seq)
                 .param("recipients", recipients.toArray(String[]::new))
+                .param("done", delivered != null)
+                .param("delivered", delivered)
                 .query(Long.class)
                 .single();
     }

@@ -52,15 +52,29 @@ class JdbcMessageStore implements MessageStore {
 
     @Override
     public Message insert(UUID id, MessageDraft draft, MessageStatus status) {
+        return insert(id, draft, status, 0, 0);
+    }
+
+    @Override
+    public Message insertSent(UUID id, MessageDraft draft, long targeted, int packages) {
+        return insert(id, draft, MessageStatus.SENT, targeted, packages);
+    }
+
+    private Message insert(UUID id, MessageDraft draft, MessageStatus status, long targeted, int packages) {
+        boolean sent = status == MessageStatus.SENT;
         return bind(jdbc.sql("""
                         insert into messages (id, title, body, category, audience_type, segment_kinds, segment_cities,
                             segment_tags, audience_id, channels, pinned, force_read, valid_from, valid_until, send_at,
-                            lane, status)
+                            lane, status, planned, targeted, packages_total, published_at, finished_at)
                         values (:id, :title, :body, :category, :audienceType, :kinds, :cities, :tags, :audienceId,
-                            :channels, :pinned, :forceRead, :validFrom, :validUntil, :sendAt, :lane, :status)
+                            :channels, :pinned, :forceRead, :validFrom, :validUntil, :sendAt, :lane, :status,
+                            :sent, :targeted, :packages, case when :sent then now() end, case when :sent then now() end)
                         """ + " returning " + COLUMNS), draft)
                 .param("id", id)
                 .param("status", status.name())
+                .param("sent", sent)
+                .param("targeted", targeted)
+                .param("packages", packages)
                 .query(JdbcMessageStore::map)
                 .single();
     }
