@@ -5,6 +5,7 @@ import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -37,6 +38,9 @@ class ReceiverTokenConfiguration {
     static final String SECRET_SETTING = "receiver-jwt-secret";
     static final int MIN_SECRET_BYTES = 32;
 
+    /** Verified receiver tokens kept in memory until they expire (see {@link RememberingJwtDecoder}). */
+    static final int REMEMBERED_TOKENS = 10_000;
+
     @Bean
     JwtDecoder receiverJwtDecoder(SecurityProperties properties, JdbcClient jdbc) {
         SecurityProperties.Receiver receiver = properties.receiver();
@@ -50,7 +54,7 @@ class ReceiverTokenConfiguration {
                 : JwtValidators.createDefaultWithIssuer(receiver.issuer());
         decoder.setJwtValidator(
                 new DelegatingOAuth2TokenValidator<>(validator, ReceiverTokenConfiguration::hasSubject));
-        return decoder;
+        return new RememberingJwtDecoder(decoder, Clock.systemUTC(), REMEMBERED_TOKENS);
     }
 
     @Bean
