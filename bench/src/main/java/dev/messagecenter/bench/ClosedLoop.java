@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A closed-loop load: {@code clients} virtual threads each send one request, wait for its answer and
@@ -18,6 +19,9 @@ import java.util.function.IntPredicate;
  * variant: requests at a fixed rate, whatever the answers' pace.
  */
 final class ClosedLoop {
+
+    /** What {@link #drive}'s {@code begin} answers when there is no request {@code n}. */
+    private static final long NO_MORE = Long.MIN_VALUE;
 
     record Result(long ok, long errors, double seconds, Latencies latencies) {
         double perSecond() {
@@ -38,42 +42,11 @@ final class ClosedLoop {
 
     /** Calls {@code request} with a running request number; it answers whether the request succeeded. */
     static Result run(int clients, Duration duration, long maxRequests, IntPredicate request) {
-        Latencies latencies = new Latencies();
-        LongAdder ok = new LongAdder();
-        LongAdder errors = new LongAdder();
-        AtomicLong issued = new AtomicLong();
-        long start = System.nanoTime();
-        long deadline = start + duration.toNanos();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                futures.add(threads.submit(() -> {
-                    long n;
-                    while (System.nanoTime() < deadline && (n = issued.getAndIncrement()) < maxRequests) {
-                        long begin = System.nanoTime();
-                        boolean success;
-                        try {
-                            success = request.test((int) n);
-                        } catch (RuntimeException e) {
-                            success = false;
-                        }
-                        if (success) {
-                            latencies.record(System.nanoTime() - begin);
-                            ok.increment();
-                        } else {
-                            errors.increment();
-                        }
-                    }
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("load clients failed", e);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(ok.sum(), errors.sum(), seconds, latencies);
+        long deadline = System.nanoTime() + duration.toNanos();
+        return drive(clients, n -> {
+            long now = System.nanoTime();
+            return n < maxRequests && now - deadline < 0 ? now : NO_MORE;
+        }, request, "load clients failed");
     }
 
     /**
@@ -84,22 +57,41 @@ final class ClosedLoop {
      * (a closed loop's coordinated omission). {@link Result#perSecond} is the rate answered.
      */
     static Result paced(int clients, double ratePerSecond, Duration duration, IntPredicate request) {
+        double interval = 1e9 / ratePerSecond;
+        long total = (long) (duration.toNanos() / interval);
+        long start = System.nanoTime();
+        return drive(clients, n -> {
+            if (n >= total) {
+                return NO_MORE;
+            }
+            long due = start + (long) (n * interval);
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            return due;
+        }, request, "paced load clients failed");
+    }
+
+    /**
+     * Runs {@code clients} virtual threads that take request numbers in turn until {@code begin}
+     * answers {@link #NO_MORE}; otherwise {@code begin} answers, once request {@code n} may go, the
+     * {@link System#nanoTime} its latency counts from.
+     */
+    private static Result drive(int clients, LongUnaryOperator begin, IntPredicate request, String failure) {
         Latencies latencies = new Latencies();
         LongAdder ok = new LongAdder();
         LongAdder errors = new LongAdder();
         AtomicLong issued = new AtomicLong();
-        double interval = 1e9 / ratePerSecond;
-        long total = (long) (duration.toNanos() / interval);
         long start = System.nanoTime();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 futures.add(threads.submit(() -> {
-                    long n;
-                    while ((n = issued.getAndIncrement()) < total) {
-                        long due = start + (long) (n * interval);
-                        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-                            LockSupport.parkNanos(wait);
+                    while (true) {
+                        long n = issued.getAndIncrement();
+                        long from = begin.applyAsLong(n);
+                        if (from == NO_MORE) {
+                            return;
                         }
                         boolean success;
                         try {
@@ -108,7 +100,7 @@ final class ClosedLoop {
                             success = false;
                         }
                         if (success) {
-                            latencies.record(System.nanoTime() - due);
+                            latencies.record(System.nanoTime() - from);
                             ok.increment();
                         } else {
                             errors.increment();
@@ -120,7 +112,7 @@ final class ClosedLoop {
                 future.get();
             }
         } catch (Exception e) {
-            throw new IllegalStateException("paced load clients failed", e);
+            throw new IllegalStateException(failure, e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(ok.sum(), errors.sum(), seconds, latencies);
