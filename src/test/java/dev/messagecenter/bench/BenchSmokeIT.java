@@ -54,6 +54,12 @@ class BenchSmokeIT {
                 assertThat(median).as("figure %s in %s", figure.key(), json).isPositive();
             }
         }
+        // why: a broadcast this small may see no collection at all; the sampled heap is then the
+        // only source of the heap figure, so the sampler must have read the service's metrics
+        JsonNode details = result.path("rawRuns").get(0).path("details");
+        assertThat(details.path("heap.sampledPeakMb").asDouble())
+                .as("sampled heap peak (%s)", details.path("heap.samples").asString())
+                .isPositive();
         assertThat(result.path("machine").path("cores").asInt()).isPositive();
     }
 }

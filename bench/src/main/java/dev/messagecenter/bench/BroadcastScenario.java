@@ -114,6 +114,7 @@ final class BroadcastScenario {
             }
         }
         long toMillis = System.currentTimeMillis();
+        target.detail("heap.samples", heap.tally());
         if (reportDirect) {
             target.detail("direct.latencySamples", direct.visible().count());
             target.detail("direct.latencyErrors", direct.errors().sum());

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Samples the service's heap in use from {@code /actuator/prometheus} (sum of
  * {@code jvm_memory_used_bytes{area="heap"}}) every 500 ms, so that a window without any GC pause
  * still has a peak. The GC log's "before" figures are the other source; the report takes the larger.
+ * One sample is taken when it starts and one when it closes, so that a broadcast shorter than the
+ * period (the smoke run's) still has a peak.
  */
 final class HeapSampler implements AutoCloseable {
 
@@ -17,15 +19,18 @@ final class HeapSampler implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor();
 
+    private final AtomicLong samples = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile String lastFailure = "";
+    private final Http http;
+
     HeapSampler(Http http) {
+        this.http = http;
+        sampleQuietly();
         thread.submit(() -> {
             while (running.get()) {
                 long start = System.nanoTime();
-                try {
-                    sample(http);
-                } catch (RuntimeException e) {
-                    // why: a missed sample only lowers the resolution; the GC log still counts
-                }
+                sampleQuietly();
                 long waitNanos = TimeUnit.MILLISECONDS.toNanos(500) - (System.nanoTime() - start);
                 if (waitNanos > 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(waitNanos);
@@ -34,15 +39,38 @@ final class HeapSampler implements AutoCloseable {
         });
     }
 
-    private void sample(Http http) {
-        String metrics = http.get("/actuator/prometheus", null).body();
+    private void sampleQuietly() {
+        try {
+            sample();
+            samples.incrementAndGet();
+        } catch (RuntimeException e) {
+            // why: a missed sample only lowers the resolution; the GC log still counts
+            failures.incrementAndGet();
+            lastFailure = e.toString();
+        }
+    }
+
+    private void sample() {
+        Http.Response response = http.prometheus();
+        if (response.status() != 200) {
+            throw new IllegalStateException("/actuator/prometheus answered " + response.status());
+        }
+        String metrics = response.body();
         long used = 0;
         for (String line : metrics.split("\n")) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                 used += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
+        if (used == 0) {
+            throw new IllegalStateException("/actuator/prometheus has no jvm_memory_used_bytes for the heap");
+        }
         peakBytes.accumulateAndGet(used, Math::max);
+    }
+
+    /** Samples taken and missed, with the last miss, for the report's details. */
+    String tally() {
+        return samples.get() + " taken, " + failures.get() + " missed" + (lastFailure.isEmpty() ? "" : " (last: " + lastFailure + ")");
     }
 
     double peakMb() {
@@ -53,5 +81,6 @@ final class HeapSampler implements AutoCloseable {
     public void close() {
         running.set(false);
         thread.shutdown();
+        sampleQuietly();
     }
 }

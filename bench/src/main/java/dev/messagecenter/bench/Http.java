@@ -63,6 +63,18 @@ final class Http implements AutoCloseable {
                 .POST(body)
                 .timeout(timeout)
                 .build();
+        return exchange(request);
+    }
+
+    /** The service's Prometheus scrape, asked for as text (the JSON-speaking client gets a 406). */
+    Response prometheus() {
+        return exchange(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                .header("Accept", "text/plain")
+                .timeout(Duration.ofSeconds(10))
+                .build());
+    }
+
+    private Response exchange(HttpRequest request) {
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body());
