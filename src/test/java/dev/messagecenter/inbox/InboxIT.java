@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -381,6 +382,8 @@ class InboxIT extends ServiceIT {
         assertProblem(api.get("/api/v1/inbox/unread-count", ADMIN_KEY)).is(401, "unauthorized");
         assertProblem(api.postJson("/api/v1/inbox/read-all", ADMIN_KEY, "")).is(401, "unauthorized");
         assertProblem(api.get("/api/v1/inbox", null)).is(401, "unauthorized");
+        assertProblem(api.send("GET", "/api/v1/inbox", null, null, null, Map.of("Authorization", "Bearer not a token")))
+                .is(401, "unauthorized");
     }
 
     private String recipient(String kind, String city, String... tags) {

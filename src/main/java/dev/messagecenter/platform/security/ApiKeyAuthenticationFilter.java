@@ -21,8 +21,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
-    private static final String BEARER = "Bearer ";
-
     private final JdbcApiKeyStore keys;
     private final AuthenticationEntryPoint entryPoint;
 
@@ -39,9 +37,8 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<ApiKey> key = header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? keys.findActive(header.substring(BEARER.length()).trim())
-                : Optional.empty();
+        String credentials = BearerHeader.credentials(header);
+        Optional<ApiKey> key = credentials == null ? Optional.empty() : keys.findActive(credentials);
         if (key.isEmpty()) {
             SecurityContextHolder.clearContext();
             entryPoint.commence(request, response, new BadCredentialsException("Unknown or revoked API key"));

@@ -31,7 +31,8 @@ class SecurityConfiguration {
         return stateless(http)
                 .securityMatcher(RECEIVER_PATHS)
                 .authorizeHttpRequests(rules -> rules.anyRequest().authenticated())
-                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.decoder(decoder))
+                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerHeader())
+                        .jwt(jwt -> jwt.decoder(decoder))
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))
                 .exceptionHandling(
