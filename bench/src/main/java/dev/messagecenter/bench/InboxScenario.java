@@ -96,6 +96,10 @@ final class InboxScenario {
         target.detail("inbox.pacedErrors", paced.errors());
         target.detail("inbox.pacedPerSec", paced.perSecond());
         target.detail("inbox.pacedP50Ms", paced.latencies().percentileMillis(50));
+        // why: the tail's shape tells a queue (p90 near p99) from rare stalls (p90 near p50)
+        target.detail("inbox.pacedP90Ms", paced.latencies().percentileMillis(90));
+        target.detail("inbox.pacedP999Ms", paced.latencies().percentileMillis(99.9));
+        target.detail("inbox.pacedMaxMs", paced.latencies().maxMillis());
         target.figure("inbox.pacedP99Ms", paced.latencies().percentileMillis(99));
     }
 
