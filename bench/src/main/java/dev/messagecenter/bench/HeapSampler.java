@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Samples the service's heap in use from {@code /actuator/prometheus} (sum of
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HeapSampler implements AutoCloseable {
 
+    private final Http http;
     private final AtomicLong peakBytes = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor();
@@ -22,7 +24,6 @@ final class HeapSampler implements AutoCloseable {
     private final AtomicLong samples = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile String lastFailure = "";
-    private final Http http;
 
     HeapSampler(Http http) {
         this.http = http;
@@ -33,7 +34,7 @@ final class HeapSampler implements AutoCloseable {
                 sampleQuietly();
                 long waitNanos = TimeUnit.MILLISECONDS.toNanos(500) - (System.nanoTime() - start);
                 if (waitNanos > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(waitNanos);
+                    LockSupport.parkNanos(waitNanos);
                 }
             }
         });

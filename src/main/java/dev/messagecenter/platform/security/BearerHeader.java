@@ -16,38 +16,42 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenResolv
  */
 final class BearerHeader implements BearerTokenResolver {
 
-    private static final String SCHEME = "Bearer ";
+    private static final String SCHEME = "Bearer";
 
     /** What follows {@code Bearer } (any case), trimmed; null for a missing header or another scheme. */
     static @Nullable String credentials(@Nullable String header) {
-        if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-            return null;
-        }
-        return header.substring(SCHEME.length()).trim();
+        return bearer(header) && header.startsWith(" ", SCHEME.length())
+                ? header.substring(SCHEME.length() + 1).trim()
+                : null;
     }
 
     @Override
     public @Nullable String resolve(HttpServletRequest request) {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length() - 1)) {
+        if (!bearer(header)) {
             return null;
         }
-        if (header.length() <= SCHEME.length() || header.charAt(SCHEME.length() - 1) != ' ' || !b64token(header)) {
+        String token = header.startsWith(" ", SCHEME.length()) ? header.substring(SCHEME.length() + 1) : "";
+        if (!b64token(token)) {
             throw new OAuth2AuthenticationException(BearerTokenErrors.invalidToken("Bearer token is malformed"));
         }
-        return header.substring(SCHEME.length());
+        return token;
     }
 
-    private static boolean b64token(String header) {
-        int end = header.length();
-        while (end > SCHEME.length() && header.charAt(end - 1) == '=') {
+    private static boolean bearer(@Nullable String header) {
+        return header != null && header.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
+    }
+
+    private static boolean b64token(String token) {
+        int end = token.length();
+        while (end > 0 && token.charAt(end - 1) == '=') {
             end--;
         }
-        if (end == SCHEME.length()) {
+        if (end == 0) {
             return false;
         }
-        for (int i = SCHEME.length(); i < end; i++) {
-            char c = header.charAt(i);
+        for (int i = 0; i < end; i++) {
+            char c = token.charAt(i);
             boolean allowed = (c >= 'a' && c <= 'z')
                     || (c >= 'A' && c <= 'Z')
                     || (c >= '0' && c <= '9')
