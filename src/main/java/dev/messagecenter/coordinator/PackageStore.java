@@ -22,10 +22,14 @@ public interface PackageStore {
     long insert(UUID messageId, String channel, Lane lane, int seq, List<String> recipients);
 
     /**
-     * Stores a package delivered in the caller's transaction before it was stored: done at its
-     * first attempt, with {@code delivered} recipients reached.
+     * Stores packages delivered in the caller's transaction before they were stored: each one done
+     * at its first attempt, every one of its recipients reached. One statement for all; their ids,
+     * in the order given.
      */
-    long insertDone(UUID messageId, String channel, Lane lane, int seq, List<String> recipients, int delivered);
+    List<Long> insertDoneAll(List<DeliveredPackage> done);
+
+    /** A package to store done. */
+    record DeliveredPackage(UUID messageId, String channel, Lane lane, int seq, List<String> recipients) {}
 
     /**
      * What claimed packages carry and the status of their messages, in one query, by package id;

@@ -113,4 +113,10 @@ public interface PlanStore {
 
     /** Active recipient ids of an uploaded or inline list after {@code afterId}, in id order. */
     List<String> listPage(UUID audienceId, String afterId, int limit);
+
+    /**
+     * Active recipient ids of each of several lists, in id order, in one statement: for lists
+     * known to be small (a page at most). A list with no active recipient is left out.
+     */
+    Map<UUID, List<String>> smallLists(List<UUID> audienceIds);
 }

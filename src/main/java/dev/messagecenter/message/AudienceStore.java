@@ -12,6 +12,9 @@ public interface AudienceStore {
     /** Stores a list of valid, distinct ids in the caller's transaction. */
     UUID create(List<String> recipientIds);
 
+    /** Stores several such lists at once, in the caller's transaction: their ids, in order. */
+    List<UUID> createAll(List<List<String>> recipientIds);
+
     /** Streams ids (one per line) into a new list in batches; never holds the whole list. */
     UploadReport upload(Reader ids, long maxIds) throws IOException;
 

@@ -1,13 +1,19 @@
 package dev.messagecenter.message;
 
+import dev.messagecenter.platform.db.GroupCommit;
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.problem.ProblemType;
 import dev.messagecenter.platform.security.Callers;
 import dev.messagecenter.trace.LifecycleLog;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,9 +28,14 @@ import tools.jackson.databind.json.JsonMapper;
  * Accepts new messages. The message, its inline audience, its idempotency key and its first
  * lifecycle event commit in one transaction: a 2xx means all of it is durable. A message that
  * {@link ImmediateSend} can send at once is delivered in that same transaction.
+ *
+ * <p>Creates to an inline list without an idempotency key (the direct sends of other services)
+ * share their transaction with the creates that arrive with them ({@link GroupCommit}): one
+ * statement per step and one commit for all of them. Any failure of such a group stores none of it,
+ * and each of its creates is then done on its own, as if it had come alone.
  */
 @Component
-public class MessageComposer {
+public class MessageComposer implements AutoCloseable {
 
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
@@ -38,6 +49,7 @@ public class MessageComposer {
     private final JsonMapper json;
     private final Optional<IdempotencyCache> cache;
     private final Optional<ImmediateSend> immediate;
+    private final @Nullable GroupCommit<Job, Composed> group;
 
     MessageComposer(
             MessageStore messages,
@@ -49,7 +61,8 @@ public class MessageComposer {
             MessageProperties limits,
             JsonMapper json,
             Optional<IdempotencyCache> cache,
-            Optional<ImmediateSend> immediate) {
+            Optional<ImmediateSend> immediate,
+            MeterRegistry meters) {
         this.messages = messages;
         this.drafts = drafts;
         this.log = log;
@@ -60,6 +73,27 @@ public class MessageComposer {
         this.json = json;
         this.cache = cache;
         this.immediate = immediate;
+        MessageProperties.GroupCommitSettings settings = limits.groupCommit();
+        if (settings.writers() < 1
+                || settings.writers() > 64
+                || settings.maxBatch() < 1
+                || settings.maxBatch() > 1000) {
+            throw new IllegalStateException("messagecenter.messages.group-commit: writers must be 1 to 64 and "
+                    + "max-batch 1 to 1000, not " + settings.writers() + " and " + settings.maxBatch());
+        }
+        DistributionSummary sizes = DistributionSummary.builder("messagecenter.messages.group.commit.size")
+                .description("Creates stored together in one transaction")
+                .baseUnit("messages")
+                .register(meters);
+        this.group = settings.enabled()
+                ? new GroupCommit<>(
+                        "create-group",
+                        settings.writers(),
+                        settings.maxBatch(),
+                        jobs -> Objects.requireNonNull(transaction.execute(status -> composeAll(jobs))),
+                        this::composeAlone,
+                        sizes::record)
+                : null;
     }
 
     /** The stored message, and whether it is the answer to an earlier call with the same key. */
@@ -70,21 +104,28 @@ public class MessageComposer {
                 && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
             throw ApiProblem.invalid("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
         }
+        if (idempotencyKey == null) {
+            if (group != null && !Boolean.TRUE.equals(request.draft())) {
+                MessageRules.Checked checked = drafts.rules(request, Instant.now());
+                if (checked.audience() instanceof MessageRules.AudienceSpec.Inline) {
+                    return group.submit(new Job(request, checked));
+                }
+            }
+            return composeAlone(new Job(request, null));
+        }
         byte[] hash = sha256(json.writeValueAsBytes(request));
         UUID caller = Callers.apiKeyId();
-        if (idempotencyKey != null) {
-            Optional<Composed> cached = cachedReplay(caller, idempotencyKey, hash);
-            if (cached.isPresent()) {
-                return cached.get();
-            }
+        Optional<Composed> cached = cachedReplay(caller, idempotencyKey, hash);
+        if (cached.isPresent()) {
+            return cached.get();
         }
         // why: a concurrent duplicate waits on the key's unique index, then loses; the second
         // pass finds the winner's message
         for (int attempt = 0; ; attempt++) {
             try {
                 Composed composed = Objects.requireNonNull(
-                        transaction.execute(status -> composeOnce(request, idempotencyKey, hash, caller)));
-                if (idempotencyKey != null && !composed.replayed()) {
+                        transaction.execute(status -> composeOnce(request, new Key(caller, idempotencyKey, hash))));
+                if (!composed.replayed()) {
                     IdempotencyCache.Seen seen =
                             new IdempotencyCache.Seen(hash, composed.message().id());
                     cache.ifPresent(c -> c.remember(caller, idempotencyKey, seen, limits.idempotencyKeyRetention()));
@@ -98,9 +139,59 @@ public class MessageComposer {
         }
     }
 
-    private Composed composeOnce(MessageRequest request, @Nullable String idempotencyKey, byte[] hash, UUID caller) {
-        if (idempotencyKey != null) {
-            Optional<Composed> earlier = replay(caller, idempotencyKey, hash);
+    /** A create without an idempotency key, with its rules checked when it was batched. */
+    private record Job(MessageRequest request, MessageRules.@Nullable Checked checked) {}
+
+    /** An idempotency key, with its caller and the hash of the request it came with. */
+    private record Key(UUID caller, String key, byte[] hash) {}
+
+    private Composed composeAlone(Job job) {
+        return Objects.requireNonNull(transaction.execute(status -> composeOnce(job.request(), null)));
+    }
+
+    /**
+     * Creates to inline lists, in the caller's transaction: their lists in one statement, those that
+     * can be sent at once sent together, the others stored scheduled.
+     */
+    private List<Composed> composeAll(List<Job> jobs) {
+        List<MessageDraft> checked = drafts.inlineDrafts(
+                jobs.stream().map(job -> Objects.requireNonNull(job.checked())).toList());
+        Instant now = Instant.now();
+        List<ImmediateSend.NewMessage> candidates = new ArrayList<>(checked.size());
+        for (MessageDraft draft : checked) {
+            candidates.add(new ImmediateSend.NewMessage(
+                    UUID.randomUUID(), draft.sendAt() == null ? draft.withSendAt(now) : draft));
+        }
+        List<Optional<Message>> sent = immediate.isPresent()
+                ? immediate.get().sendAllNow(candidates)
+                : Collections.nCopies(candidates.size(), Optional.empty());
+        List<Composed> composed = new ArrayList<>(candidates.size());
+        List<LifecycleLog.Entry> created = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            ImmediateSend.NewMessage candidate = candidates.get(i);
+            Message message = sent.get(i).orElse(null);
+            if (message == null) {
+                message = messages.insert(candidate.id(), candidate.draft(), MessageStatus.SCHEDULED);
+                created.add(new LifecycleLog.Entry(candidate.id(), null, "CREATED", MessageStatus.SCHEDULED.name()));
+                events.publishEvent(new MessageScheduled(candidate.id(), message.lane(), message.sendAt()));
+            }
+            composed.add(new Composed(message, false));
+        }
+        log.recordAll(created);
+        return composed;
+    }
+
+    /** Stops grouping creates once the requests in flight are answered. */
+    @Override
+    public void close() {
+        if (group != null) {
+            group.close();
+        }
+    }
+
+    private Composed composeOnce(MessageRequest request, @Nullable Key key) {
+        if (key != null) {
+            Optional<Composed> earlier = replay(key.caller(), key.key(), key.hash());
             if (earlier.isPresent()) {
                 return earlier.get();
             }
@@ -115,7 +206,7 @@ public class MessageComposer {
         MessageDraft toStore = checked;
         Optional<Message> sent = draft ? Optional.empty() : immediate.flatMap(send -> send.sendNow(id, toStore));
         Message message = sent.orElseGet(() -> messages.insert(id, toStore, status));
-        if (idempotencyKey != null && !claimKey(caller, idempotencyKey, hash, id)) {
+        if (key != null && !claimKey(key.caller(), key.key(), key.hash(), id)) {
             throw new KeyTakenConcurrently();
         }
         if (sent.isEmpty()) {

@@ -3,6 +3,8 @@ package dev.messagecenter.message;
 import dev.messagecenter.delivery.ChannelRegistry;
 import dev.messagecenter.platform.problem.ApiProblem;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -26,13 +28,40 @@ class MessageDrafts {
     }
 
     MessageDraft check(MessageRequest request, Instant now) {
-        MessageRules.Checked checked = MessageRules.check(request, channels.channels(), limits, now);
+        return draft(rules(request, now));
+    }
+
+    /** The request checked against the rules of new messages; stores nothing. */
+    MessageRules.Checked rules(MessageRequest request, Instant now) {
+        return MessageRules.check(request, channels.channels(), limits, now);
+    }
+
+    /** Checked requests with inline lists, their lists stored together. */
+    List<MessageDraft> inlineDrafts(List<MessageRules.Checked> checked) {
+        List<List<String>> lists = checked.stream()
+                .map(c -> c.audience() instanceof MessageRules.AudienceSpec.Inline(var ids) ? ids : rejectNotInline())
+                .toList();
+        List<UUID> ids = audiences.createAll(lists);
+        List<MessageDraft> drafts = new ArrayList<>(checked.size());
+        for (int i = 0; i < checked.size(); i++) {
+            drafts.add(draft(
+                    checked.get(i),
+                    new Audience.ListAudience(ids.get(i), lists.get(i).size())));
+        }
+        return drafts;
+    }
+
+    private MessageDraft draft(MessageRules.Checked checked) {
         Audience audience = switch (checked.audience()) {
             case MessageRules.AudienceSpec.OfSegment(var segment) -> new Audience.SegmentAudience(segment);
             case MessageRules.AudienceSpec.Inline(var ids) ->
                 new Audience.ListAudience(audiences.create(ids), ids.size());
             case MessageRules.AudienceSpec.Uploaded(var id) -> new Audience.ListAudience(id, uploadedSize(id));
         };
+        return draft(checked, audience);
+    }
+
+    private MessageDraft draft(MessageRules.Checked checked, Audience audience) {
         Lane lane = checked.lane() != null ? checked.lane() : defaultLane(audience);
         return new MessageDraft(
                 checked.title(),
@@ -46,6 +75,10 @@ class MessageDrafts {
                 checked.validUntil(),
                 checked.sendAt(),
                 lane);
+    }
+
+    private static List<String> rejectNotInline() {
+        throw new IllegalArgumentException("only requests with an inline recipient list are drafted together");
     }
 
     private long uploadedSize(UUID audienceId) {

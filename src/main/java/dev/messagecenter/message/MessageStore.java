@@ -10,10 +10,14 @@ public interface MessageStore {
     Message insert(UUID id, MessageDraft draft, MessageStatus status);
 
     /**
-     * Stores a message that is delivered in the creating transaction: {@code SENT}, planned, with
-     * {@code targeted} recipients and {@code packages} packages, all of them done.
+     * Stores messages to explicit lists that are delivered in the creating transaction: each one
+     * {@code SENT}, planned, with its {@code targeted} recipients and {@code packages} packages, all
+     * of them done. One statement for all; the messages in the order given.
      */
-    Message insertSent(UUID id, MessageDraft draft, long targeted, int packages);
+    List<Message> insertSentAll(List<Sent> sent);
+
+    /** A message to an explicit list, delivered as it is stored. */
+    record Sent(UUID id, MessageDraft draft, long targeted, int packages) {}
 
     Optional<Message> find(UUID id);
 

@@ -7,9 +7,15 @@ import dev.messagecenter.testfixtures.ApiClient.Response;
 import dev.messagecenter.testfixtures.ServiceIT;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -150,10 +156,7 @@ class DeliveryOnCreateIT extends ServiceIT {
                 .isZero();
     }
 
-    @Test
-    void aFailedDeliveryOnCreateLeavesNothingOfItAndSchedulesTheMessage() {
-        String a = unique("refused");
-        rider(a);
+    private void refuseInboxEntriesFor(String recipient) {
         jdbc.sql("""
                         create or replace function refuse_on_create() returns trigger language plpgsql as $$
                         begin raise exception 'refused for the test'; end $$
@@ -161,7 +164,14 @@ class DeliveryOnCreateIT extends ServiceIT {
         jdbc.sql("""
                         create trigger refuse_inbox_on_create before insert on inbox_entries
                         for each row when (new.recipient_id = '%s') execute function refuse_on_create()
-                        """.formatted(a)).update();
+                        """.formatted(recipient)).update();
+    }
+
+    @Test
+    void aFailedDeliveryOnCreateLeavesNothingOfItAndSchedulesTheMessage() {
+        String a = unique("refused");
+        rider(a);
+        refuseInboxEntriesFor(a);
 
         Response created = send("[\"%s\"]".formatted(a), "[\"INBOX\"]", "");
         String id = created.json().path("id").asString();
@@ -176,5 +186,70 @@ class DeliveryOnCreateIT extends ServiceIT {
                         () -> assertThat(stats(id).path("status").asString()).isEqualTo("SENT"));
         assertThat(stats(id).path("delivered").path("INBOX").asLong()).isEqualTo(1);
         assertThat(eventTypes(id)).containsOnlyOnce("CREATED", "SENT");
+    }
+
+    @Test
+    void concurrentCreatesAreStoredTogetherAndEachIsAnsweredAsIfAlone() throws Exception {
+        int n = 40;
+        List<String> riders = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            riders.add(unique("group-" + i));
+            rider(riders.get(i));
+        }
+        String refused = riders.get(0);
+        String withPush = riders.get(1);
+        String gone = riders.get(2);
+        assertThat(api.delete("/api/v1/recipients/" + gone, ADMIN_KEY).status()).isEqualTo(204);
+        refuseInboxEntriesFor(refused);
+
+        List<Future<Response>> calls = new ArrayList<>();
+        try (ExecutorService callers = Executors.newFixedThreadPool(n)) {
+            CountDownLatch start = new CountDownLatch(1);
+            for (String rider : riders) {
+                String channels = rider.equals(withPush) ? "[\"INBOX\",\"PUSH\"]" : "[\"INBOX\"]";
+                calls.add(callers.submit(() -> {
+                    start.await();
+                    return send("[\"%s\"]".formatted(rider), channels, "");
+                }));
+            }
+            start.countDown();
+        }
+        Map<String, String> ids = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            Response created = calls.get(i).get();
+            String rider = riders.get(i);
+            ids.put(rider, created.json().path("id").asString());
+            String expected = List.of(refused, withPush, gone).contains(rider) ? "SCHEDULED" : "SENT";
+            assertThat(created.json().path("status").asString())
+                    .as("%s: %s", rider, created)
+                    .isEqualTo(expected);
+        }
+        for (String rider : riders.subList(3, n)) {
+            String id = ids.get(rider);
+            assertThat(eventTypes(id)).containsExactly("CREATED", "SENDING", "PLANNED", "PACKAGE_DONE", "SENT");
+            assertThat(packages(id)).containsExactly(Map.entry("INBOX", "done/1/1"));
+            assertThat(jdbc.sql("select count(*) from inbox_entries where recipient_id = :r")
+                            .param("r", rider)
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(1);
+        }
+        assertThat(eventTypes(ids.get(refused))).startsWith("CREATED").doesNotContain("PACKAGE_DONE", "SENT");
+
+        jdbc.sql("drop trigger refuse_inbox_on_create on inbox_entries").update();
+        for (String rider : List.of(refused, withPush, gone)) {
+            String id = ids.get(rider);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() ->
+                            assertThat(stats(id).path("status").asString()).isEqualTo("SENT"));
+            assertThat(eventTypes(id)).containsOnlyOnce("CREATED", "SENT");
+        }
+        assertThat(stats(ids.get(refused)).path("delivered").path("INBOX").asLong())
+                .isEqualTo(1);
+        assertThat(stats(ids.get(withPush)).path("delivered").path("PUSH").asLong())
+                .isEqualTo(1);
+        assertThat(stats(ids.get(gone)).path("targeted").asLong()).isZero();
+        assertThat(api.get("/actuator/prometheus", null).body())
+                .contains("messagecenter_messages_group_commit_size_messages_count");
     }
 }

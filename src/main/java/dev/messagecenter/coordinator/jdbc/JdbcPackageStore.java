@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -41,23 +42,9 @@ public class JdbcPackageStore implements PackageStore {
 
     @Override
     public long insert(UUID messageId, String channel, Lane lane, int seq, List<String> recipients) {
-        return insert(messageId, channel, lane, seq, recipients, null);
-    }
-
-    @Override
-    public long insertDone(UUID messageId, String channel, Lane lane, int seq, List<String> recipients, int delivered) {
-        return insert(messageId, channel, lane, seq, recipients, delivered);
-    }
-
-    /** A pending package, or with {@code delivered} one done at its first attempt. */
-    private long insert(
-            UUID messageId, String channel, Lane lane, int seq, List<String> recipients, @Nullable Integer delivered) {
         return jdbc.sql("""
-                        insert into packages (message_id, channel, lane, seq, recipients, state, attempts,
-                            first_attempt_at, delivered)
-                        values (:message, :channel, :lane, :seq, :recipients,
-                            case when :done then 'done' else 'pending' end, case when :done then 1 else 0 end,
-                            case when :done then now() end, coalesce(cast(:delivered as integer), 0))
+                        insert into packages (message_id, channel, lane, seq, recipients)
+                        values (:message, :channel, :lane, :seq, :recipients)
                         returning id
                         """)
                 .param("message", messageId)
@@ -65,11 +52,66 @@ public class JdbcPackageStore implements PackageStore {
                 .param("lane", lane.id())
                 .param("seq", seq)
                 .param("recipients", recipients.toArray(String[]::new))
-                .param("done", delivered != null)
-                .param("delivered", delivered)
                 .query(Long.class)
                 .single();
     }
+
+    @Override
+    public List<Long> insertDoneAll(List<DeliveredPackage> done) {
+        int n = done.size();
+        UUID[] messages = new UUID[n];
+        String[] channels = new String[n];
+        String[] lanes = new String[n];
+        Integer[] seqs = new Integer[n];
+        List<Integer> owners = new ArrayList<>();
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            DeliveredPackage d = done.get(i);
+            messages[i] = d.messageId();
+            channels[i] = d.channel();
+            lanes[i] = d.lane().id();
+            seqs[i] = d.seq();
+            for (String recipient : d.recipients()) {
+                owners.add(i + 1);
+                recipients.add(recipient);
+            }
+        }
+        // why: a package's recipients are an array column; they travel flat, each tagged with its
+        // package's position, and are gathered back in their order
+        Map<Slot, Long> ids = new HashMap<>();
+        jdbc.sql("""
+                        insert into packages (message_id, channel, lane, seq, recipients, state, attempts,
+                            first_attempt_at, delivered)
+                        select p.message, p.channel, p.lane, p.seq, r.ids, 'done', 1, now(), cardinality(r.ids)
+                        from unnest(:messages, :channels, :lanes, :seqs) with ordinality as p(message, channel, lane, seq, n)
+                        join (select owner, array_agg(recipient order by ord) as ids
+                              from unnest(:owners, :recipients) with ordinality as f(owner, recipient, ord)
+                              group by owner) r on r.owner = p.n
+                        order by p.n
+                        returning id, message_id, seq
+                        """)
+                .param("messages", messages)
+                .param("channels", channels)
+                .param("lanes", lanes)
+                .param("seqs", seqs)
+                .param("owners", owners.toArray(Integer[]::new))
+                .param("recipients", recipients.toArray(String[]::new))
+                .query(rs -> {
+                    ids.put(new Slot(rs.getObject("message_id", UUID.class), rs.getInt("seq")), rs.getLong("id"));
+                });
+        List<Long> ordered = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Long id = ids.get(new Slot(messages[i], seqs[i]));
+            if (id == null) {
+                throw new IllegalArgumentException("package " + i + " has no recipients");
+            }
+            ordered.add(id);
+        }
+        return ordered;
+    }
+
+    /** A package's place: its message and its number within it. */
+    private record Slot(UUID message, int seq) {}
 
     @Override
     public Map<Long, Work> workAll(List<PackageQueue.ClaimedPackage> claimed) {

@@ -31,18 +31,37 @@ class JdbcAudienceStore implements AudienceStore {
 
     @Override
     public UUID create(List<String> recipientIds) {
-        UUID id = UUID.randomUUID();
-        // why: one round trip on the hot path of direct sends; the ids are distinct already
+        return createAll(List.of(recipientIds)).getFirst();
+    }
+
+    @Override
+    public List<UUID> createAll(List<List<String>> recipientIds) {
+        List<UUID> ids = new ArrayList<>(recipientIds.size());
+        Integer[] sizes = new Integer[recipientIds.size()];
+        List<UUID> owners = new ArrayList<>();
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < recipientIds.size(); i++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            sizes[i] = recipientIds.get(i).size();
+            for (String member : recipientIds.get(i)) {
+                owners.add(id);
+                members.add(member);
+            }
+        }
+        // why: one round trip on the hot path of direct sends, for any number of lists; the ids of
+        // each list are distinct already
         jdbc.sql("""
-                        with audience as (insert into audiences (id, size) values (:id, :size))
+                        with audience as (insert into audiences (id, size) select * from unnest(:ids, :sizes))
                         insert into audience_members (audience_id, recipient_id)
-                        select :id, unnest(cast(:ids as text[]))
+                        select * from unnest(:owners, :members)
                         """)
-                .param("id", id)
-                .param("size", recipientIds.size())
-                .param("ids", recipientIds.toArray(String[]::new))
+                .param("ids", ids.toArray(UUID[]::new))
+                .param("sizes", sizes)
+                .param("owners", owners.toArray(UUID[]::new))
+                .param("members", members.toArray(String[]::new))
                 .update();
-        return id;
+        return ids;
     }
 
     private long insertMembers(UUID audienceId, List<String> ids) {

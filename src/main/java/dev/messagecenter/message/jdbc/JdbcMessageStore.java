@@ -13,9 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -52,29 +56,93 @@ class JdbcMessageStore implements MessageStore {
 
     @Override
     public Message insert(UUID id, MessageDraft draft, MessageStatus status) {
-        return insert(id, draft, status, 0, 0);
+        return insertOne(id, draft, status);
     }
 
     @Override
-    public Message insertSent(UUID id, MessageDraft draft, long targeted, int packages) {
-        return insert(id, draft, MessageStatus.SENT, targeted, packages);
+    public List<Message> insertSentAll(List<Sent> sent) {
+        int n = sent.size();
+        UUID[] ids = new UUID[n];
+        String[] titles = new String[n];
+        String[] bodies = new String[n];
+        String[] categories = new String[n];
+        UUID[] audiences = new UUID[n];
+        String[] channels = new String[n];
+        Boolean[] pinned = new Boolean[n];
+        Boolean[] forceRead = new Boolean[n];
+        String[] validFrom = new String[n];
+        String[] validUntil = new String[n];
+        String[] sendAt = new String[n];
+        String[] lanes = new String[n];
+        Long[] targeted = new Long[n];
+        Integer[] packages = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            Sent s = sent.get(i);
+            MessageDraft draft = s.draft();
+            if (!(draft.audience() instanceof Audience.ListAudience(UUID audienceId, long size))) {
+                throw new IllegalArgumentException("only messages to explicit lists are stored sent together");
+            }
+            ids[i] = s.id();
+            titles[i] = draft.title();
+            bodies[i] = draft.body();
+            categories[i] = draft.category();
+            audiences[i] = audienceId;
+            channels[i] = String.join(",", draft.channels());
+            pinned[i] = draft.pinned();
+            forceRead[i] = draft.forceRead();
+            validFrom[i] = text(draft.validFrom());
+            validUntil[i] = text(draft.validUntil());
+            sendAt[i] = text(draft.sendAt());
+            lanes[i] = draft.lane().id();
+            targeted[i] = s.targeted();
+            packages[i] = s.packages();
+        }
+        // why: one statement for a whole group of creates; channel names hold no comma
+        List<Message> stored = jdbc.sql("""
+                        insert into messages (id, title, body, category, audience_type, audience_id, channels, pinned,
+                            force_read, valid_from, valid_until, send_at, lane, status, planned, targeted,
+                            packages_total, published_at, finished_at)
+                        select x.id, x.title, x.body, x.category, 'list', x.audience, string_to_array(x.channels, ','),
+                            x.pinned, x.force_read, cast(x.valid_from as timestamptz),
+                            cast(x.valid_until as timestamptz), cast(x.send_at as timestamptz), x.lane, 'SENT', true,
+                            x.targeted, x.packages, now(), now()
+                        from unnest(:ids, :titles, :bodies, :categories, :audiences, :channels, :pinned, :forceRead,
+                                    :validFrom, :validUntil, :sendAt, :lanes, :targeted, :packages)
+                            with ordinality as x(id, title, body, category, audience, channels, pinned, force_read,
+                                                 valid_from, valid_until, send_at, lane, targeted, packages, n)
+                        order by x.n
+                        """ + " returning " + COLUMNS)
+                .param("ids", ids)
+                .param("titles", titles)
+                .param("bodies", bodies)
+                .param("categories", categories)
+                .param("audiences", audiences)
+                .param("channels", channels)
+                .param("pinned", pinned)
+                .param("forceRead", forceRead)
+                .param("validFrom", validFrom)
+                .param("validUntil", validUntil)
+                .param("sendAt", sendAt)
+                .param("lanes", lanes)
+                .param("targeted", targeted)
+                .param("packages", packages)
+                .query(JdbcMessageStore::map)
+                .list();
+        Map<UUID, Message> byId = new HashMap<>();
+        stored.forEach(message -> byId.put(message.id(), message));
+        return Arrays.stream(ids).map(byId::get).map(Objects::requireNonNull).toList();
     }
 
-    private Message insert(UUID id, MessageDraft draft, MessageStatus status, long targeted, int packages) {
-        boolean sent = status == MessageStatus.SENT;
+    private Message insertOne(UUID id, MessageDraft draft, MessageStatus status) {
         return bind(jdbc.sql("""
                         insert into messages (id, title, body, category, audience_type, segment_kinds, segment_cities,
                             segment_tags, audience_id, channels, pinned, force_read, valid_from, valid_until, send_at,
-                            lane, status, planned, targeted, packages_total, published_at, finished_at)
+                            lane, status)
                         values (:id, :title, :body, :category, :audienceType, :kinds, :cities, :tags, :audienceId,
-                            :channels, :pinned, :forceRead, :validFrom, :validUntil, :sendAt, :lane, :status,
-                            :sent, :targeted, :packages, case when :sent then now() end, case when :sent then now() end)
+                            :channels, :pinned, :forceRead, :validFrom, :validUntil, :sendAt, :lane, :status)
                         """ + " returning " + COLUMNS), draft)
                 .param("id", id)
                 .param("status", status.name())
-                .param("sent", sent)
-                .param("targeted", targeted)
-                .param("packages", packages)
                 .query(JdbcMessageStore::map)
                 .single();
     }
@@ -285,6 +353,11 @@ class JdbcMessageStore implements MessageStore {
 
     private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** An instant as PostgreSQL reads a {@code timestamptz}, to the microsecond it keeps. */
+    private static @Nullable String text(@Nullable Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).toString();
     }
 
     private static @Nullable Timestamp timestamp(@Nullable Instant instant) {
