@@ -59,6 +59,11 @@ class InboxSender implements ChannelSender {
     /**
      * Several packages in one transaction: one insert and one count for all of them. The count is
      * of what is there, not of what was inserted now, so a redelivery reports the same.
+     *
+     * <p>Both look each recipient up by primary key in a sub-plan, which the planner cannot turn
+     * into a join: planned generically (a prepared statement, {@code unnest} estimated at 100
+     * rows), the count hashed the whole {@code inbox_entries} table for a few rows, and the insert
+     * the whole directory while it was small.
      */
     @Override
     public List<DeliveryResult> deliverAll(List<DeliveryPackage> work) {
@@ -76,8 +81,8 @@ class InboxSender implements ChannelSender {
         transaction.executeWithoutResult(status -> {
             jdbc.sql("""
                             insert into inbox_entries (recipient_id, message_id)
-                            select r.id, x.message from unnest(:messages, :recipients) as x(message, recipient)
-                            join recipients r on r.id = x.recipient and r.active
+                            select x.recipient, x.message from unnest(:messages, :recipients) as x(message, recipient)
+                            where (select r.active from recipients r where r.id = x.recipient)
                             on conflict do nothing
                             """)
                     .param("messages", messages.toArray(UUID[]::new))
@@ -85,9 +90,10 @@ class InboxSender implements ChannelSender {
                     .update();
             events.publishEvent(InboxChanged.forRecipients(new LinkedHashSet<>(recipients)));
             jdbc.sql("""
-                            select x.position, count(e.recipient_id)
+                            select x.position, count(*)
                             from unnest(:positions, :messages, :recipients) as x(position, message, recipient)
-                            join inbox_entries e on e.message_id = x.message and e.recipient_id = x.recipient
+                            where (select true from inbox_entries e
+                                   where e.recipient_id = x.recipient and e.message_id = x.message)
                             group by x.position
                             """)
                     .param("positions", positions.toArray(Integer[]::new))
