@@ -121,6 +121,26 @@ public abstract class CountersContract {
     }
 
     @Test
+    void oneTransactionCountsForManyMessages() {
+        List<UUID> messages = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            messages.add(newMessage("SENDING"));
+        }
+        transaction.executeWithoutResult(status -> {
+            for (int i = 0; i < messages.size(); i++) {
+                counters().add(messages.get(i), Counters.DELIVERED_PREFIX + "INBOX", i + 1);
+                counters().add(messages.get(i), Counters.READ, 1);
+            }
+        });
+        for (int i = 0; i < messages.size(); i++) {
+            assertThat(counters().totals(messages.get(i)))
+                    .as("message %d", i)
+                    .containsEntry(Counters.DELIVERED_PREFIX + "INBOX", i + 1L)
+                    .containsEntry(Counters.READ, 1L);
+        }
+    }
+
+    @Test
     void addInARolledBackTransactionDoesNotCount() {
         transaction.executeWithoutResult(status -> {
             counters().add(message, Counters.READ, 1);
