@@ -3,7 +3,6 @@ package dev.messagecenter.stats.redis;
 import dev.messagecenter.platform.redis.RedisGuard;
 import dev.messagecenter.stats.CounterTruth;
 import dev.messagecenter.stats.Counters;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -158,53 +155,15 @@ public class RedisCounters implements Counters {
 
     /** Applies one committed transaction's increments of a message; never throws. */
     void increment(UUID messageId, long transaction, Map<String, Long> deltas) {
-        if (!guard.run(
-                "counters.add",
-                () -> redis.execute(
-                        INCREMENT,
-                        keys(messageId),
-                        arguments(transaction, deltas).toArray()))) {
-            log.debug("Redis unreachable; dropped increments of {}", messageId);
-        }
-    }
-
-    /**
-     * Applies one committed transaction's increments of several messages (a group of creates
-     * commits dozens at once) in one pipelined round trip; never throws.
-     */
-    void incrementAll(long transaction, Map<UUID, Map<String, Long>> deltas) {
-        if (deltas.size() == 1) {
-            deltas.forEach((messageId, byName) -> increment(messageId, transaction, byName));
-            return;
-        }
-        byte[] script = INCREMENT.getScriptAsString().getBytes(StandardCharsets.UTF_8);
-        boolean applied = guard.run(
-                "counters.add",
-                () -> redis.executePipelined((RedisCallback<Object>) connection -> {
-                    deltas.forEach((messageId, byName) -> {
-                        List<String> keysAndArguments = new ArrayList<>(keys(messageId));
-                        keysAndArguments.addAll(arguments(transaction, byName));
-                        byte[][] bytes = keysAndArguments.stream()
-                                .map(value -> value.getBytes(StandardCharsets.UTF_8))
-                                .toArray(byte[][]::new);
-                        connection.scriptingCommands().eval(script, ReturnType.INTEGER, 3, bytes);
-                    });
-                    return null;
-                }));
-        if (!applied) {
-            log.debug("Redis unreachable; dropped increments of {} messages", deltas.size());
-        }
-    }
-
-    /** The increment script's arguments: the transaction id, then field and delta pairs. */
-    private static List<String> arguments(long transaction, Map<String, Long> deltas) {
         List<String> args = new ArrayList<>(1 + 2 * deltas.size());
         args.add(Long.toString(transaction));
         deltas.forEach((name, delta) -> {
             args.add(name);
             args.add(Long.toString(delta));
         });
-        return args;
+        if (!guard.run("counters.add", () -> redis.execute(INCREMENT, keys(messageId), args.toArray()))) {
+            log.debug("Redis unreachable; dropped increments of {}", messageId);
+        }
     }
 
     private Map<String, Long> reconcile(UUID messageId) {
@@ -275,7 +234,7 @@ public class RedisCounters implements Counters {
 
         @Override
         public void afterCommit() {
-            incrementAll(transaction, deltas);
+            deltas.forEach((messageId, byName) -> increment(messageId, transaction, byName));
         }
 
         @Override
