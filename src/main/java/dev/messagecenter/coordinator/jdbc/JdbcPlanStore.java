@@ -300,22 +300,29 @@ class JdbcPlanStore implements PlanStore {
                 .list();
     }
 
+    /**
+     * The active members of several small lists. Each member's active flag is read through the
+     * recipients' primary key, in a sub-plan the planner cannot turn into a join: with the row
+     * estimates of a freshly imported directory it hashed all the recipients to find a handful (5
+     * ms a list at 10,000 recipients, and it grows with the directory); {@code listPage} and
+     * {@code planSmallLists} read the flag the same way.
+     */
+    static final String SMALL_LISTS = """
+            select am.audience_id, am.recipient_id from audience_members am
+            where am.audience_id = any(:audiences)
+              and (select r.active from recipients r where r.id = am.recipient_id)
+            order by am.audience_id, am.recipient_id
+            """;
+
     @Override
     public Map<UUID, List<String>> smallLists(List<UUID> audienceIds) {
         Map<UUID, List<String>> members = new HashMap<>();
-        // why: each member's active flag through the recipients' primary key, in a sub-plan the
-        // planner cannot turn into a join: with the row estimates of a freshly imported directory
-        // it hashed all the recipients to find a handful (5 ms a list at 10,000 recipients, and it
-        // grows with the directory); listPage and planSmallLists read the flag the same way
-        jdbc.sql("""
-                        select am.audience_id, am.recipient_id from audience_members am
-                        where am.audience_id = any(:audiences)
-                          and (select r.active from recipients r where r.id = am.recipient_id)
-                        order by am.audience_id, am.recipient_id
-                        """).param("audiences", audienceIds.toArray(UUID[]::new)).query(rs -> {
-            members.computeIfAbsent(rs.getObject("audience_id", UUID.class), id -> new ArrayList<>())
-                    .add(rs.getString("recipient_id"));
-        });
+        jdbc.sql(SMALL_LISTS)
+                .param("audiences", audienceIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    members.computeIfAbsent(rs.getObject("audience_id", UUID.class), id -> new ArrayList<>())
+                            .add(rs.getString("recipient_id"));
+                });
         return members;
     }
 }

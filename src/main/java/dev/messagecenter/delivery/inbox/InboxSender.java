@@ -21,6 +21,22 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class InboxSender implements ChannelSender {
 
+    /** Inserts the entries of active recipients; a recipient's flag read by primary key. */
+    static final String INSERT = """
+            insert into inbox_entries (recipient_id, message_id)
+            select x.recipient, x.message from unnest(:messages, :recipients) as x(message, recipient)
+            where (select r.active from recipients r where r.id = x.recipient)
+            on conflict do nothing
+            """;
+
+    /** Counts, per package position, the entries that are there; each one read by primary key. */
+    static final String COUNT = """
+            select x.position, count(*)
+            from unnest(:positions, :messages, :recipients) as x(position, message, recipient)
+            where (select true from inbox_entries e where e.recipient_id = x.recipient and e.message_id = x.message)
+            group by x.position
+            """;
+
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final ApplicationEventPublisher events;
@@ -79,23 +95,12 @@ class InboxSender implements ChannelSender {
         }
         int[] present = new int[work.size()];
         transaction.executeWithoutResult(status -> {
-            jdbc.sql("""
-                            insert into inbox_entries (recipient_id, message_id)
-                            select x.recipient, x.message from unnest(:messages, :recipients) as x(message, recipient)
-                            where (select r.active from recipients r where r.id = x.recipient)
-                            on conflict do nothing
-                            """)
+            jdbc.sql(INSERT)
                     .param("messages", messages.toArray(UUID[]::new))
                     .param("recipients", recipients.toArray(String[]::new))
                     .update();
             events.publishEvent(InboxChanged.forRecipients(new LinkedHashSet<>(recipients)));
-            jdbc.sql("""
-                            select x.position, count(*)
-                            from unnest(:positions, :messages, :recipients) as x(position, message, recipient)
-                            where (select true from inbox_entries e
-                                   where e.recipient_id = x.recipient and e.message_id = x.message)
-                            group by x.position
-                            """)
+            jdbc.sql(COUNT)
                     .param("positions", positions.toArray(Integer[]::new))
                     .param("messages", messages.toArray(UUID[]::new))
                     .param("recipients", recipients.toArray(String[]::new))

@@ -13,6 +13,7 @@ import dev.messagecenter.message.MessageStatus;
 import dev.messagecenter.recipient.SegmentCursor;
 import dev.messagecenter.testfixtures.TestDatabase;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -336,5 +337,19 @@ class JdbcPlanStoreIT {
         // a list longer than a page is planned page by page
         assertThat(plans.claimDue(Lane.DIRECT, OWNER, LEASE, 0))
                 .hasValueSatisfying(claimed -> assertThat(claimed.messageId()).isEqualTo(id));
+    }
+
+    @Test
+    void smallListsLookEachMemberUpByPrimaryKeyWhateverTheEstimates() {
+        // why: a directory imported a moment ago, never analyzed
+        jdbc.sql("""
+                        insert into recipients (id, kind, city)
+                        select 'plan-' || g, 'rider', 'c-' || (g % 10) from generate_series(1, 3000) g
+                        """).update();
+
+        String plan = TestDatabase.genericPlan(
+                database, JdbcPlanStore.SMALL_LISTS, List.of("uuid[]"), List.of("'{" + UUID.randomUUID() + "}'"));
+
+        assertThat(plan).as(plan).contains("recipients_pkey").doesNotContain("Seq Scan on recipients", "Hash");
     }
 }
