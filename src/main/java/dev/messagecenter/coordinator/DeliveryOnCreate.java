@@ -170,7 +170,7 @@ class DeliveryOnCreate implements ImmediateSend {
         // made before a rollback to a savepoint would still be written
         for (MessageStore.Sent row : rows) {
             for (String channel : row.draft().channels()) {
-                support.counters().add(row.id(), Counters.DELIVERED_PREFIX + channel, row.targeted());
+                support.counters().addToCreatedFinished(row.id(), Counters.DELIVERED_PREFIX + channel, row.targeted());
             }
         }
         for (int k = 0; k < sent.size(); k++) {

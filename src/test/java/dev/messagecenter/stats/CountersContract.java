@@ -157,4 +157,43 @@ public abstract class CountersContract {
                 .containsEntry(Counters.FAILED, 1L)
                 .doesNotContainKeys(Counters.READ, Counters.ACKED);
     }
+
+    @Test
+    void aMessageCreatedFinishedCountsWhatItsTransactionDeliveredAndLaterReads() {
+        UUID created = UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            createSentWithDonePackage(created, 3);
+            counters().addToCreatedFinished(created, Counters.DELIVERED_PREFIX + "INBOX", 3);
+        });
+        UUID rolledBack = UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            createSentWithDonePackage(rolledBack, 2);
+            counters().addToCreatedFinished(rolledBack, Counters.DELIVERED_PREFIX + "INBOX", 2);
+            status.setRollbackOnly();
+        });
+
+        assertThat(counters().totals(created)).containsEntry(Counters.DELIVERED_PREFIX + "INBOX", 3L);
+        transaction.executeWithoutResult(status -> {
+            jdbc.sql("insert into inbox_reads (recipient_id, message_id, read_at) values ('r1', :m, now())")
+                    .param("m", created)
+                    .update();
+            counters().add(created, Counters.READ, 1);
+        });
+        assertThat(counters().totals(created))
+                .containsEntry(Counters.DELIVERED_PREFIX + "INBOX", 3L)
+                .containsEntry(Counters.READ, 1L);
+        assertThat(counters().totals(rolledBack)).isEmpty();
+    }
+
+    /** What a create that delivers in its own transaction stores: the message SENT, its package done. */
+    protected void createSentWithDonePackage(UUID id, int recipients) {
+        jdbc.sql("""
+                        insert into messages (id, title, body, category, audience_type, channels, lane, status)
+                        values (:id, 'contract', 'b', 'test', 'list', array['INBOX'], 'direct', 'SENT')
+                        """).param("id", id).update();
+        jdbc.sql("""
+                        insert into packages (message_id, channel, lane, seq, recipients, state, delivered)
+                        values (:m, 'INBOX', 'direct', 0, array_fill('x'::text, array[:n]), 'done', :n)
+                        """).param("m", id).param("n", recipients).update();
+    }
 }

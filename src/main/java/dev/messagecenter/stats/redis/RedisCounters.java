@@ -141,6 +141,15 @@ public class RedisCounters implements Counters {
         batch.add(messageId, name, delta);
     }
 
+    /**
+     * Nothing to do: the message's first read finds it finished and without a recount, and
+     * recounts it from the database, where this transaction's figures are; an increment would
+     * only be overwritten by that recount (and cost a Redis call per message, plus a query for the
+     * transaction's id, to the creates that deliver a message in their own transaction).
+     */
+    @Override
+    public void addToCreatedFinished(UUID messageId, String name, long delta) {}
+
     @Override
     public Map<String, Long> totals(UUID messageId) {
         boolean finished = truth.finished(messageId);

@@ -200,6 +200,20 @@ class RedisCountersIT extends CountersContract {
     }
 
     @Test
+    void aMessageCreatedFinishedIsNotIncrementedButRecountedAtItsFirstRead() {
+        UUID created = UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            createSentWithDonePackage(created, 4);
+            counters.addToCreatedFinished(created, Counters.DELIVERED_PREFIX + "INBOX", 4);
+        });
+        assertThat(redis.hasKey(counters.key(created, "counters"))).isFalse();
+
+        assertThat(counters.totals(created)).containsEntry(Counters.DELIVERED_PREFIX + "INBOX", 4L);
+        assertThat(redis.opsForHash().hasKey(counters.key(created, "counters"), RedisCounters.RECONCILED))
+                .isTrue();
+    }
+
+    @Test
     void deletedHashOfAFinishedMessageIsRecountedAgain() {
         UUID sent = newMessage("SENT");
         donePackage(sent, "PUSH", 0, 4, 1);
