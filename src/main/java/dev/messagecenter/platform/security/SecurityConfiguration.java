@@ -6,11 +6,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * Two callers, two chains. Recipients call the receiver endpoints with a JWT whose subject is
@@ -86,6 +88,20 @@ class SecurityConfiguration {
     @Bean
     SecurityObservationSettings securityObservations() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * The default firewall, with its character rules for headers and parameter names checked by
+     * {@link FirewallCharacters} instead of regular expressions (about 3% of an inbox read's CPU in
+     * a profile); what it rejects is unchanged.
+     */
+    @Bean
+    WebSecurityCustomizer firewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(FirewallCharacters::name);
+        firewall.setAllowedHeaderValues(FirewallCharacters::value);
+        firewall.setAllowedParameterNames(FirewallCharacters::name);
+        return web -> web.httpFirewall(firewall);
     }
 
     private static HttpSecurity stateless(HttpSecurity http) throws Exception {

@@ -32,6 +32,17 @@ class MalformedRequestIT extends ServiceIT {
         assertMalformedProblem(answer);
     }
 
+    @Test
+    void aControlCharacterInAHeaderTheServiceReadsIsRefusedByTheFirewall() throws IOException {
+        // why: Tomcat passes bytes 0x80 to 0xFF in a header value; U+0085 is a control character,
+        // refused when the bearer token is read, before any token check
+        String answer = raw("GET /api/v1/inbox HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer abc\u0085def\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        assertThat(answer.toLowerCase()).contains("content-type: application/problem+json");
+    }
+
     private static void assertMalformedProblem(String answer) {
         assertThat(answer).startsWith("HTTP/1.1 400");
         assertThat(answer.toLowerCase()).contains("content-type: application/problem+json");
