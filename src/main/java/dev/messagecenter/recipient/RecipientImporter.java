@@ -4,10 +4,12 @@ import dev.messagecenter.platform.io.LineReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,12 +18,14 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Streams an upload into the directory: parses line by line, writes batches with set-based SQL,
- * and holds at most two batches in memory whatever the upload's size: while one is written (on a
- * virtual thread of its own), the next is parsed, so the service's parsing and the database's
- * writing overlap instead of taking turns. Batches are written one at a time, in order, and each
- * commits on its own, so an interrupted upload keeps what was written and can simply be sent
- * again; the upload is not answered before the last write it started has ended.
+ * Streams an upload into the directory: parses line by line and writes batches with set-based SQL,
+ * each in its own transaction, so an interrupted upload keeps what was written and can simply be
+ * sent again. Batches are written on virtual threads while the next one is parsed, up to {@code
+ * writers} at once, so the service's parsing and the database's writing overlap and the database
+ * can use more than one core. A batch that shares a recipient with a batch still being written
+ * waits for it, so that the later line still wins. At most {@code writers + 1} batches are in
+ * memory, whatever the upload's size, and the upload is not answered before every write it
+ * started has ended.
  */
 @Component
 @EnableConfigurationProperties(ImportProperties.class)
@@ -108,14 +112,31 @@ public class RecipientImporter {
         return new ImportReport(counts.inserted(), counts.updated(), rejected, errors);
     }
 
-    /** At most one batch being written, on a virtual thread, while the caller parses the next. */
+    /** The batches being written, oldest first. */
     private final class BackgroundWrite {
 
-        private @Nullable CompletableFuture<UpsertCounts> running;
+        private record Running(Set<String> ids, CompletableFuture<UpsertCounts> counts) {}
 
-        /** Waits for the batch being written, if any, and starts this one; the first's counts. */
+        private final List<Running> running = new ArrayList<>();
+
+        /**
+         * Starts writing this batch, once no batch being written shares a recipient with it and
+         * fewer than {@code writers} are running; the counts of the writes it waited for.
+         */
         UpsertCounts handOver(List<RecipientDraft> batch) {
-            UpsertCounts done = finish();
+            Set<String> ids = HashSet.newHashSet(batch.size());
+            batch.forEach(draft -> ids.add(draft.id()));
+            UpsertCounts done = UpsertCounts.NONE;
+            for (int i = 0; i < running.size(); ) {
+                if (Collections.disjoint(running.get(i).ids(), ids)) {
+                    i++;
+                } else {
+                    done = done.plus(counts(running.remove(i)));
+                }
+            }
+            while (running.size() >= properties.writers()) {
+                done = done.plus(counts(running.removeFirst()));
+            }
             CompletableFuture<UpsertCounts> stored = new CompletableFuture<>();
             Thread.ofVirtual().name("recipient-import").start(() -> {
                 try {
@@ -124,19 +145,37 @@ public class RecipientImporter {
                     stored.completeExceptionally(e);
                 }
             });
-            running = stored;
+            running.add(new Running(ids, stored));
             return done;
         }
 
-        /** Waits for the batch being written: its counts (none when there is none), or what it threw. */
+        /**
+         * Waits for every batch being written: their counts, or what the first failed one threw
+         * (the others are waited for all the same).
+         */
         UpsertCounts finish() {
-            CompletableFuture<UpsertCounts> writing = running;
-            running = null;
-            if (writing == null) {
-                return UpsertCounts.NONE;
+            UpsertCounts done = UpsertCounts.NONE;
+            RuntimeException failure = null;
+            while (!running.isEmpty()) {
+                try {
+                    done = done.plus(counts(running.removeFirst()));
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
             }
+            if (failure != null) {
+                throw failure;
+            }
+            return done;
+        }
+
+        private static UpsertCounts counts(Running write) {
             try {
-                return writing.join();
+                return write.counts().join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
             }

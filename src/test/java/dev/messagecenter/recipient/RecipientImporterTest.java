@@ -22,8 +22,12 @@ import tools.jackson.databind.json.JsonMapper;
 class RecipientImporterTest {
 
     private final RecordingDirectory directory = new RecordingDirectory();
-    private final RecipientImporter importer = new RecipientImporter(
-            directory, JsonMapper.builder().build(), new ImportProperties(2, 16_384, 100), event -> {});
+    private final RecipientImporter importer = importer(2);
+
+    private RecipientImporter importer(int writers) {
+        return new RecipientImporter(
+                directory, JsonMapper.builder().build(), new ImportProperties(2, writers, 16_384, 100), event -> {});
+    }
 
     private static String lines(String... ids) {
         StringBuilder body = new StringBuilder();
@@ -34,9 +38,9 @@ class RecipientImporterTest {
     }
 
     @Test
-    void writesEveryBatchOnceInOrderAndOneAtATime() throws IOException {
+    void oneWriterWritesEveryBatchOnceInOrderAndOneAtATime() throws IOException {
         ImportReport report =
-                importer.importFrom(new StringReader(lines("a", "b", "c", "d", "e", "f", "g")), ImportFormat.NDJSON);
+                importer(1).importFrom(new StringReader(lines("a", "b", "c", "d", "e", "f", "g")), ImportFormat.NDJSON);
 
         assertThat(directory.batches)
                 .containsExactly(List.of("a", "b"), List.of("c", "d"), List.of("e", "f"), List.of("g"));
@@ -45,14 +49,38 @@ class RecipientImporterTest {
     }
 
     @Test
-    void aFailedWriteFailsTheImportAndNoLaterBatchIsWritten() {
+    void twoWritersWriteDisjointBatchesTwoAtATime() throws IOException {
+        directory.holdUntilTwoRun = true;
+
+        ImportReport report =
+                importer.importFrom(new StringReader(lines("a", "b", "c", "d", "e", "f", "g")), ImportFormat.NDJSON);
+
+        assertThat(directory.batches)
+                .containsExactlyInAnyOrder(List.of("a", "b"), List.of("c", "d"), List.of("e", "f"), List.of("g"));
+        assertThat(directory.mostAtOnce.get()).isEqualTo(2);
+        assertThat(report.imported()).isEqualTo(7);
+    }
+
+    @Test
+    void aBatchSharingARecipientWithOneBeingWrittenWaitsForItSoTheLaterLineWins() throws IOException {
+        // why: the first write waits (up to 500 ms) for a second to start, which it must not
+        directory.holdUntilTwoRun = true;
+
+        importer.importFrom(new StringReader(lines("a", "b", "a", "c")), ImportFormat.NDJSON);
+
+        assertThat(directory.batches).containsExactly(List.of("a", "b"), List.of("a", "c"));
+        assertThat(directory.mostAtOnce.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedWriteFailsTheImportAndNoBatchAfterTheNextIsWritten() {
         directory.failOn = "c";
 
         assertThatThrownBy(() -> importer.importFrom(
                         new StringReader(lines("a", "b", "c", "d", "e", "f", "g", "h")), ImportFormat.NDJSON))
                 .hasMessageContaining("refused");
 
-        assertThat(directory.batches).containsExactly(List.of("a", "b"));
+        assertThat(directory.batches).contains(List.of("a", "b")).doesNotContain(List.of("g", "h"));
     }
 
     @Test
@@ -98,6 +126,8 @@ class RecipientImporterTest {
         final List<String> events = new CopyOnWriteArrayList<>();
         volatile @Nullable CountDownLatch waitFor;
         volatile @Nullable CountDownLatch holdUntil;
+        volatile boolean holdUntilTwoRun;
+        final CountDownLatch twoStarted = new CountDownLatch(2);
 
         @Override
         public UpsertCounts upsertAll(List<RecipientDraft> batch) {
@@ -110,6 +140,10 @@ class RecipientImporterTest {
                 CountDownLatch latch = waitFor;
                 if (latch != null && !latch.await(10, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("waited in vain");
+                }
+                if (holdUntilTwoRun) {
+                    twoStarted.countDown();
+                    twoStarted.await(500, TimeUnit.MILLISECONDS);
                 }
                 CountDownLatch hold = holdUntil;
                 if (hold != null) {
