@@ -91,12 +91,12 @@ public class RecipientImporter {
                     log.info("Recipient import: {} lines accepted, {} rejected so far", accepted, rejected);
                 }
             }
-            counts = counts.plus(write.finish());
             if (!batch.isEmpty()) {
-                counts = counts.plus(store(batch));
+                counts = counts.plus(write.handOver(batch));
             }
+            counts = counts.plus(write.finish());
         } catch (IOException | RuntimeException e) {
-            // why: the upload ends here; the batch being written must end before it is answered
+            // why: the upload ends here; the batches being written must end before it is answered
             try {
                 write.finish();
             } catch (RuntimeException writeFailure) {
