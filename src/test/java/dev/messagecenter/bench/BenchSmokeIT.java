@@ -60,6 +60,9 @@ class BenchSmokeIT {
         assertThat(details.path("heap.sampledPeakMb").asDouble())
                 .as("sampled heap peak (%s)", details.path("heap.samples").asString())
                 .isPositive();
+        // why: read from the service's metrics around the load; a renamed metric would leave them out
+        assertThat(details.path("inbox.allocatedKbPerRead").asDouble()).isPositive();
+        assertThat(details.path("direct.allocatedKbPerCreate").asDouble()).isPositive();
         assertThat(result.path("machine").path("cores").asInt()).isPositive();
     }
 }

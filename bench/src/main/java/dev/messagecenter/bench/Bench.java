@@ -68,6 +68,7 @@ public final class Bench {
         Files.deleteIfExists(gcLog);
         List<String> jvmArgs = new ArrayList<>(
                 List.of("-Xmx" + options.serviceHeap(), "-Xlog:gc:file=" + gcLog + ":timemillis"));
+        jvmArgs.addAll(options.serviceJavaOptions());
         DistributedServers servers = null;
         String jdbcUrl;
         if (options.mode() == BenchOptions.Mode.DISTRIBUTED) {

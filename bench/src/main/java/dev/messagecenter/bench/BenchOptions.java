@@ -2,7 +2,9 @@ package dev.messagecenter.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -19,6 +21,7 @@ record BenchOptions(
         Path out,
         Path dataRoot,
         String serviceHeap,
+        List<String> serviceJavaOptions,
         boolean jfr,
         Duration directDuration,
         int directClients,
@@ -64,6 +67,8 @@ record BenchOptions(
               --out DIR               results directory (default bench/results)
               --data-dir DIR          service data directories (default target/bench-data)
               --service-heap SIZE     service -Xmx (default 512m)
+              --service-java-option O one more JVM option for the service (repeatable), to
+                                      compare settings; recorded in the results
               --jfr                   also record a JFR profile of the service per run
               --direct-seconds S      direct throughput duration (default 10)
               --direct-clients N      direct throughput clients (default 32)
@@ -90,6 +95,7 @@ record BenchOptions(
         Path out = Path.of("bench/results");
         Path dataRoot = Path.of("target/bench-data");
         String heap = "512m";
+        List<String> serviceJavaOptions = new ArrayList<>();
         boolean jfr = false;
         Duration directDuration = Duration.ofSeconds(10);
         int directClients = 32;
@@ -128,6 +134,7 @@ record BenchOptions(
                 case "--out" -> out = Path.of(value);
                 case "--data-dir" -> dataRoot = Path.of(value);
                 case "--service-heap" -> heap = value;
+                case "--service-java-option" -> serviceJavaOptions.add(value);
                 case "--direct-seconds" -> directDuration = seconds(option, value);
                 case "--direct-clients" -> directClients = positive(option, value);
                 case "--inbox-seconds" -> inboxDuration = seconds(option, value);
@@ -155,6 +162,7 @@ record BenchOptions(
                 out,
                 dataRoot,
                 heap,
+                List.copyOf(serviceJavaOptions),
                 jfr,
                 directDuration,
                 directClients,

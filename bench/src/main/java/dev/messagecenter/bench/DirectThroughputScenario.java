@@ -19,8 +19,9 @@ final class DirectThroughputScenario {
             return response.status() == 201;
         };
         ClosedLoop.warmUp(options, options.directClients(), create);
-        ClosedLoop.Result result =
-                ClosedLoop.run(options.directClients(), options.directDuration(), Long.MAX_VALUE, create);
+        ClosedLoop.Result result = target.allocationPerRequest(
+                "direct.allocatedKbPerCreate",
+                () -> ClosedLoop.run(options.directClients(), options.directDuration(), Long.MAX_VALUE, create));
         target.detail("direct.throughputCreates", result.ok());
         target.detail("direct.throughputErrors", result.errors());
         target.detail("direct.throughputCreateP99Ms", result.latencies().percentileMillis(99));

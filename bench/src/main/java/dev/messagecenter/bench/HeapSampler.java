@@ -52,20 +52,7 @@ final class HeapSampler implements AutoCloseable {
     }
 
     private void sample() {
-        Http.Response response = http.prometheus();
-        if (response.status() != 200) {
-            throw new IllegalStateException("/actuator/prometheus answered " + response.status());
-        }
-        String metrics = response.body();
-        long used = 0;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                used += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        if (used == 0) {
-            throw new IllegalStateException("/actuator/prometheus has no jvm_memory_used_bytes for the heap");
-        }
+        long used = (long) http.metric("jvm_memory_used_bytes", "area=\"heap\"");
         peakBytes.accumulateAndGet(used, Math::max);
     }
 

@@ -74,6 +74,29 @@ final class Http implements AutoCloseable {
                 .build());
     }
 
+    /**
+     * The sum of every series of one metric in {@code /actuator/prometheus} whose labels contain
+     * {@code labels} (empty: all of them); fails when there is none.
+     */
+    double metric(String name, String labels) {
+        Response response = prometheus();
+        if (response.status() != 200) {
+            throw new IllegalStateException("/actuator/prometheus answered " + response.status());
+        }
+        double sum = 0;
+        boolean found = false;
+        for (String line : response.body().split("\n")) {
+            if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(labels)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new IllegalStateException("/actuator/prometheus has no " + name + " " + labels);
+        }
+        return sum;
+    }
+
     private Response exchange(HttpRequest request) {
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());

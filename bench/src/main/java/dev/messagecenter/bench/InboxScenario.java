@@ -80,7 +80,9 @@ final class InboxScenario {
             return http.get("/api/v1/inbox", token).status() == 200;
         };
         ClosedLoop.warmUp(options, options.inboxClients(), read);
-        ClosedLoop.Result reads = ClosedLoop.run(options.inboxClients(), options.inboxDuration(), Long.MAX_VALUE, read);
+        ClosedLoop.Result reads = target.allocationPerRequest(
+                "inbox.allocatedKbPerRead",
+                () -> ClosedLoop.run(options.inboxClients(), options.inboxDuration(), Long.MAX_VALUE, read));
         target.detail("inbox.requests", reads.ok());
         target.detail("inbox.errors", reads.errors());
         target.detail("inbox.p50Ms", reads.latencies().percentileMillis(50));

@@ -133,6 +133,7 @@ final class Report {
         root.set("machine", machine());
         ObjectNode settings = root.putObject("settings");
         settings.put("serviceHeap", options.serviceHeap());
+        options.serviceJavaOptions().forEach(settings.putArray("serviceJavaOptions")::add);
         settings.put("directSeconds", options.directDuration().toMillis() / 1000.0);
         settings.put("directClients", options.directClients());
         settings.put("inboxSeconds", options.inboxDuration().toMillis() / 1000.0);
@@ -195,12 +196,13 @@ final class Report {
                 runFigures.size()));
         text.append(String.format(
                 Locale.ROOT,
-                "machine: %d cores, %s MB RAM, %s, %s; service -Xmx%s; bars are for 1,000,000 recipients%n%n",
+                "machine: %d cores, %s MB RAM, %s, %s; service -Xmx%s%s; bars are for 1,000,000 recipients%n%n",
                 machine.path("cores").asInt(),
                 machine.path("memoryMb").asString(),
                 machine.path("jdk").asString(),
                 machine.path("os").asString(),
-                options.serviceHeap()));
+                options.serviceHeap(),
+                options.serviceJavaOptions().isEmpty() ? "" : " " + String.join(" ", options.serviceJavaOptions())));
         text.append(String.format(
                 Locale.ROOT, "%-34s %10s %21s  %-26s %s%n", "figure", "median", "[min..max]", "bar", "result"));
         for (Figure figure : FIGURES) {

@@ -139,6 +139,41 @@ class JdbcInbox implements Inbox {
 
     private static final String ORDER = " order by pinned_unread desc, published_at desc, id desc limit :limit";
 
+    private static final String AFTER_CURSOR = """
+            where (pinned_unread = :afterPinned and (published_at, id) < (:afterAt, :afterId))
+               or (:afterPinned and not pinned_unread)
+            """;
+
+    // why: whole statements, built once rather than concatenated anew on every call (each is
+    // several kilobytes, and inbox reads are the most frequent calls)
+    private static final String FIRST_PAGE = INBOX + "select * from inbox" + ORDER;
+    private static final String NEXT_PAGE = INBOX + "select * from inbox " + AFTER_CURSOR + ORDER;
+    private static final String FIRST_PAGE_BY_ID = INBOX_BY_ID + "select * from inbox" + ORDER;
+    private static final String NEXT_PAGE_BY_ID = INBOX_BY_ID + "select * from inbox " + AFTER_CURSOR + ORDER;
+
+    private static final String UNREAD_COUNT = INBOX + "select count(*) from inbox where read_at is null";
+
+    private static final String UNREAD_COUNT_AND_NEXT_CHANGE = INBOX_AND_UPCOMING + """
+            select count(*) filter (where read_at is null and (valid_from is null or valid_from <= now()))
+                       as unread,
+                   least(min(valid_from) filter (where valid_from > now()), min(valid_until))
+                       as changes_at
+            from inbox
+            """;
+
+    private static final String READ_ALL = INBOX + """
+            insert into inbox_reads (recipient_id, message_id, read_at)
+            select :recipient, id, now() from inbox where read_at is null order by id
+            on conflict (recipient_id, message_id) do update set read_at = now()
+            where inbox_reads.read_at is null
+            returning message_id
+            """;
+
+    private static final String FORCE_READ_PENDING = INBOX + """
+            select * from inbox where force_read and acked_at is null
+            order by published_at desc, id desc limit :limit
+            """;
+
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final Counters counters;
@@ -161,25 +196,19 @@ class JdbcInbox implements Inbox {
     @Override
     public Page page(String recipientId, @Nullable Cursor after, int limit) {
         int size = Math.clamp(limit, 1, MAX_PAGE_SIZE);
-        String inbox = INBOX;
         UUID[] broadcasts = null;
         if (cache.isPresent()) {
             Optional<List<UUID>> visible = visibleBroadcasts(recipientId, cache.get());
             if (visible.isEmpty()) {
                 return new Page(List.of(), null);
             }
-            inbox = INBOX_BY_ID;
             broadcasts = visible.get().toArray(UUID[]::new);
         }
         JdbcClient.StatementSpec statement;
         if (after == null) {
-            statement = jdbc.sql(inbox + "select * from inbox" + ORDER);
+            statement = jdbc.sql(broadcasts == null ? FIRST_PAGE : FIRST_PAGE_BY_ID);
         } else {
-            statement = jdbc.sql(inbox + """
-                            select * from inbox
-                            where (pinned_unread = :afterPinned and (published_at, id) < (:afterAt, :afterId))
-                               or (:afterPinned and not pinned_unread)
-                            """ + ORDER)
+            statement = jdbc.sql(broadcasts == null ? NEXT_PAGE : NEXT_PAGE_BY_ID)
                     .param("afterPinned", after.pinnedUnread())
                     .param("afterAt", Timestamp.from(after.publishedAt()))
                     .param("afterId", after.messageId());
@@ -243,7 +272,7 @@ class JdbcInbox implements Inbox {
     @Override
     public long unreadCount(String recipientId) {
         if (cache.isEmpty()) {
-            return jdbc.sql(INBOX + "select count(*) from inbox where read_at is null")
+            return jdbc.sql(UNREAD_COUNT)
                     .param("recipient", recipientId)
                     .query(Long.class)
                     .single();
@@ -255,13 +284,7 @@ class JdbcInbox implements Inbox {
         }
         // why: the count also changes by the clock alone, when a message's window starts or ends;
         // the cache keeps it only until the first such moment
-        Unread unread = jdbc.sql(INBOX_AND_UPCOMING + """
-                        select count(*) filter (where read_at is null and (valid_from is null or valid_from <= now()))
-                                   as unread,
-                               least(min(valid_from) filter (where valid_from > now()), min(valid_until))
-                                   as changes_at
-                        from inbox
-                        """)
+        Unread unread = jdbc.sql(UNREAD_COUNT_AND_NEXT_CHANGE)
                 .param("recipient", recipientId)
                 .query((rs, row) -> new Unread(rs.getLong("unread"), instant(rs.getTimestamp("changes_at"))))
                 .single();
@@ -295,13 +318,7 @@ class JdbcInbox implements Inbox {
         Integer marked = transaction.execute(status -> {
             // why: ordered by id so that two read-alls of one recipient lock its rows in the same
             // order and wait for each other instead of deadlocking
-            List<UUID> newlyRead = jdbc.sql(INBOX + """
-                            insert into inbox_reads (recipient_id, message_id, read_at)
-                            select :recipient, id, now() from inbox where read_at is null order by id
-                            on conflict (recipient_id, message_id) do update set read_at = now()
-                            where inbox_reads.read_at is null
-                            returning message_id
-                            """)
+            List<UUID> newlyRead = jdbc.sql(READ_ALL)
                     .param("recipient", recipientId)
                     .query(UUID.class)
                     .list();
@@ -320,10 +337,7 @@ class JdbcInbox implements Inbox {
     @Override
     public List<InboxItem> forceReadPending(String recipientId) {
         return jdbc
-                .sql(INBOX + """
-                        select * from inbox where force_read and acked_at is null
-                        order by published_at desc, id desc limit :limit
-                        """)
+                .sql(FORCE_READ_PENDING)
                 .param("recipient", recipientId)
                 .param("limit", MAX_PAGE_SIZE)
                 .query(JdbcInbox::row)
