@@ -63,6 +63,8 @@ class BenchSmokeIT {
         // why: read from the service's metrics around the load; a renamed metric would leave them out
         assertThat(details.path("inbox.allocatedKbPerRead").asDouble()).isPositive();
         assertThat(details.path("direct.allocatedKbPerCreate").asDouble()).isPositive();
+        assertThat(details.path("inbox.serviceCpuMsPerRead").asDouble()).isPositive();
+        assertThat(details.path("direct.serviceCpuMsPerCreate").asDouble()).isPositive();
         assertThat(result.path("machine").path("cores").asInt()).isPositive();
     }
 }

@@ -19,8 +19,8 @@ final class DirectThroughputScenario {
             return response.status() == 201;
         };
         ClosedLoop.warmUp(options, options.directClients(), create);
-        ClosedLoop.Result result = target.allocationPerRequest(
-                "direct.allocatedKbPerCreate",
+        ClosedLoop.Result result = target.costPerRequest(
+                "direct", "Create",
                 () -> ClosedLoop.run(options.directClients(), options.directDuration(), Long.MAX_VALUE, create));
         target.detail("direct.throughputCreates", result.ok());
         target.detail("direct.throughputErrors", result.errors());

@@ -80,8 +80,8 @@ final class InboxScenario {
             return http.get("/api/v1/inbox", token).status() == 200;
         };
         ClosedLoop.warmUp(options, options.inboxClients(), read);
-        ClosedLoop.Result reads = target.allocationPerRequest(
-                "inbox.allocatedKbPerRead",
+        ClosedLoop.Result reads = target.costPerRequest(
+                "inbox", "Read",
                 () -> ClosedLoop.run(options.inboxClients(), options.inboxDuration(), Long.MAX_VALUE, read));
         target.detail("inbox.requests", reads.ok());
         target.detail("inbox.errors", reads.errors());

@@ -22,6 +22,7 @@ record Target(
 
     private static final String ALLOCATED = "jvm_gc_memory_allocated_bytes_total";
     private static final String COLLECTIONS = "jvm_gc_pause_seconds_count";
+    private static final String CPU_TIME = "process_cpu_time_ns_total";
 
     /** A connection to the service's embedded PostgreSQL, as user {@code postgres}. */
     Connection database() throws SQLException {
@@ -33,16 +34,20 @@ record Target(
     }
 
     /**
-     * Runs a measured load and records, as detail {@code key}, the kilobytes the service allocated
-     * per successful request meanwhile: the allocation that sets how often the service collects
-     * garbage, whatever the machine's speed.
+     * Runs a measured load and records what each successful request cost the service meanwhile,
+     * as details {@code <scenario>.allocatedKbPer<Request>} (the allocation that sets how often it
+     * collects garbage) and {@code <scenario>.serviceCpuMsPer<Request>} (its JVM's CPU time, not
+     * the database's). The allocation hardly depends on how busy the machine is; the CPU time does.
      */
-    ClosedLoop.Result allocationPerRequest(String key, Supplier<ClosedLoop.Result> load) {
-        double before = allocatedBytes();
+    ClosedLoop.Result costPerRequest(String scenario, String request, Supplier<ClosedLoop.Result> load) {
+        double allocatedBefore = allocatedBytes();
+        double cpuBefore = http.metric(CPU_TIME, "");
         ClosedLoop.Result result = load.get();
-        double after = allocatedBytes();
+        double cpuAfter = http.metric(CPU_TIME, "");
+        double allocatedAfter = allocatedBytes();
         if (result.ok() > 0) {
-            detail(key, (after - before) / 1024 / result.ok());
+            detail(scenario + ".allocatedKbPer" + request, (allocatedAfter - allocatedBefore) / 1024 / result.ok());
+            detail(scenario + ".serviceCpuMsPer" + request, (cpuAfter - cpuBefore) / 1e6 / result.ok());
         }
         return result;
     }
