@@ -65,6 +65,7 @@ class BenchSmokeIT {
         assertThat(details.path("direct.allocatedKbPerCreate").asDouble()).isPositive();
         assertThat(details.path("inbox.serviceCpuMsPerRead").asDouble()).isPositive();
         assertThat(details.path("direct.serviceCpuMsPerCreate").asDouble()).isPositive();
+        assertThat(details.has("inbox.pacedHarnessGcMs")).isTrue();
         assertThat(result.path("machine").path("cores").asInt()).isPositive();
     }
 }
