@@ -121,7 +121,8 @@ public class RecipientImporter {
 
         /**
          * Starts writing this batch, once no batch being written shares a recipient with it and
-         * fewer than {@code writers} are running; the counts of the writes it waited for.
+         * fewer than {@code writers} are running; the counts of the writes it waited for, or
+         * what the first of them that failed threw.
          */
         UpsertCounts handOver(List<RecipientDraft> batch) {
             Set<String> ids = HashSet.newHashSet(batch.size());
@@ -137,15 +138,10 @@ public class RecipientImporter {
             while (running.size() >= properties.writers()) {
                 done = done.plus(counts(running.removeFirst()));
             }
-            CompletableFuture<UpsertCounts> stored = new CompletableFuture<>();
-            Thread.ofVirtual().name("recipient-import").start(() -> {
-                try {
-                    stored.complete(store(batch));
-                } catch (Throwable e) {
-                    stored.completeExceptionally(e);
-                }
-            });
-            running.add(new Running(ids, stored));
+            running.add(new Running(
+                    ids,
+                    CompletableFuture.supplyAsync(
+                            () -> store(batch), Thread.ofVirtual().name("recipient-import")::start)));
             return done;
         }
 

@@ -56,19 +56,21 @@ record Target(
      * Bytes the service allocated since it started: the JVM adds Eden's content to {@code
      * jvm_gc_memory_allocated_bytes_total} at each collection, and Eden holds what was allocated
      * since the last one. The counter is added to by a listener shortly after each collection, so a
-     * reading is taken again until no collection happened in the 200 ms before it.
+     * reading is taken again, up to ten times, until no collection happened in the 200 ms before it.
      */
     private double allocatedBytes() {
         double collections = http.metric(COLLECTIONS, "");
-        while (true) {
+        double allocated = 0;
+        for (int attempt = 0; attempt < 10; attempt++) {
             LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-            double allocated = http.metric(ALLOCATED, "") + http.metric("jvm_memory_used_bytes", "id=\"G1 Eden Space\"");
+            allocated = http.metric(ALLOCATED, "") + http.metric("jvm_memory_used_bytes", "id=\"G1 Eden Space\"");
             double now = http.metric(COLLECTIONS, "");
             if (now == collections) {
-                return allocated;
+                break;
             }
             collections = now;
         }
+        return allocated;
     }
 
     void figure(String key, double value) {
