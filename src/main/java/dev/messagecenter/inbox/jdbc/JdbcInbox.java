@@ -4,6 +4,7 @@ import dev.messagecenter.inbox.Inbox;
 import dev.messagecenter.inbox.InboxCache;
 import dev.messagecenter.inbox.InboxChanged;
 import dev.messagecenter.inbox.InboxItem;
+import dev.messagecenter.platform.db.PositionalStatement;
 import dev.messagecenter.platform.problem.ApiProblem;
 import dev.messagecenter.platform.problem.ProblemType;
 import dev.messagecenter.stats.Counters;
@@ -11,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -144,12 +147,16 @@ class JdbcInbox implements Inbox {
                or (:afterPinned and not pinned_unread)
             """;
 
-    // why: whole statements, built once rather than concatenated anew on every call (each is
-    // several kilobytes, and inbox reads are the most frequent calls)
-    private static final String FIRST_PAGE = INBOX + "select * from inbox" + ORDER;
-    private static final String NEXT_PAGE = INBOX + "select * from inbox " + AFTER_CURSOR + ORDER;
-    private static final String FIRST_PAGE_BY_ID = INBOX_BY_ID + "select * from inbox" + ORDER;
-    private static final String NEXT_PAGE_BY_ID = INBOX_BY_ID + "select * from inbox " + AFTER_CURSOR + ORDER;
+    // why: whole statements, built and made positional once rather than rewritten on every call
+    // (each is several kilobytes, and inbox reads are the most frequent calls)
+    private static final PositionalStatement FIRST_PAGE =
+            new PositionalStatement(INBOX + "select * from inbox" + ORDER);
+    private static final PositionalStatement NEXT_PAGE =
+            new PositionalStatement(INBOX + "select * from inbox " + AFTER_CURSOR + ORDER);
+    private static final PositionalStatement FIRST_PAGE_BY_ID =
+            new PositionalStatement(INBOX_BY_ID + "select * from inbox" + ORDER);
+    private static final PositionalStatement NEXT_PAGE_BY_ID =
+            new PositionalStatement(INBOX_BY_ID + "select * from inbox " + AFTER_CURSOR + ORDER);
 
     private static final String UNREAD_COUNT = INBOX + "select count(*) from inbox where read_at is null";
 
@@ -204,24 +211,23 @@ class JdbcInbox implements Inbox {
             }
             broadcasts = visible.get().toArray(UUID[]::new);
         }
-        JdbcClient.StatementSpec statement;
+        Map<String, Object> values = new HashMap<>();
+        values.put("recipient", recipientId);
+        // why: one row more than the page tells whether there is a next page without another query
+        values.put("limit", size + 1);
+        PositionalStatement statement;
         if (after == null) {
-            statement = jdbc.sql(broadcasts == null ? FIRST_PAGE : FIRST_PAGE_BY_ID);
+            statement = broadcasts == null ? FIRST_PAGE : FIRST_PAGE_BY_ID;
         } else {
-            statement = jdbc.sql(broadcasts == null ? NEXT_PAGE : NEXT_PAGE_BY_ID)
-                    .param("afterPinned", after.pinnedUnread())
-                    .param("afterAt", Timestamp.from(after.publishedAt()))
-                    .param("afterId", after.messageId());
+            statement = broadcasts == null ? NEXT_PAGE : NEXT_PAGE_BY_ID;
+            values.put("afterPinned", after.pinnedUnread());
+            values.put("afterAt", Timestamp.from(after.publishedAt()));
+            values.put("afterId", after.messageId());
         }
         if (broadcasts != null) {
-            statement = statement.param("broadcasts", broadcasts);
+            values.put("broadcasts", broadcasts);
         }
-        // why: one row more than the page tells whether there is a next page without another query
-        List<Row> rows = statement
-                .param("recipient", recipientId)
-                .param("limit", size + 1)
-                .query(JdbcInbox::row)
-                .list();
+        List<Row> rows = statement.bind(jdbc, values).query(JdbcInbox::row).list();
         if (rows.size() <= size) {
             return new Page(rows.stream().map(Row::item).toList(), null);
         }
