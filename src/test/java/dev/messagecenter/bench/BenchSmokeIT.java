@@ -66,6 +66,12 @@ class BenchSmokeIT {
         assertThat(details.path("inbox.serviceCpuMsPerRead").asDouble()).isPositive();
         assertThat(details.path("direct.serviceCpuMsPerCreate").asDouble()).isPositive();
         assertThat(details.has("inbox.pacedHarnessGcMs")).isTrue();
+        // why: the machine's CPU during the paced reads comes from /proc/stat, which every machine
+        // this runs on (Linux) has
+        assertThat(details.path("inbox.pacedMachineBusyPercent").asDouble()).isBetween(0.1, 100.0);
+        assertThat(details.path("inbox.pacedServiceCpuMsPerRead").asDouble()).isPositive();
+        assertThat(details.path("inbox.pacedHarnessCpuMsPerRead").asDouble()).isPositive();
+        assertThat(details.has("inbox.pacedOtherCpuMsPerRead")).isTrue();
         assertThat(result.path("machine").path("cores").asInt()).isPositive();
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -94,8 +95,12 @@ final class InboxScenario {
         // the 63 before it (mean latency = 64 / rate): its p99 is a queue's length. The bar's p99
         // is at a rate: here the reads arrive at it whatever the answers' pace
         long harnessPausesBefore = harnessGcPauseMillis();
+        Optional<MachineCpu> cpu = MachineCpu.start(http);
         ClosedLoop.Result paced =
                 ClosedLoop.paced(options.inboxClients(), options.inboxRate(), options.inboxDuration(), read);
+        // why: at the bar's rate the service, the database and the load generator share two cores;
+        // how busy those were, and who used them, tells a queue from a slow service
+        cpu.ifPresent(usage -> usage.record(target, "inbox.paced", paced.ok()));
         // why: the load generator's own collections stop its clock too; their time counts in the
         // paced latencies as if the service had taken it
         target.detail("inbox.pacedHarnessGcMs", harnessGcPauseMillis() - harnessPausesBefore);

@@ -22,7 +22,7 @@ record Target(
 
     private static final String ALLOCATED = "jvm_gc_memory_allocated_bytes_total";
     private static final String COLLECTIONS = "jvm_gc_pause_seconds_count";
-    private static final String CPU_TIME = "process_cpu_time_ns_total";
+    static final String CPU_TIME = "process_cpu_time_ns_total";
 
     /** A connection to the service's embedded PostgreSQL, as user {@code postgres}. */
     Connection database() throws SQLException {
