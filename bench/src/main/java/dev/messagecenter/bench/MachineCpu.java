@@ -47,11 +47,11 @@ final class MachineCpu {
         if (after.isEmpty() || requests == 0) {
             return;
         }
-        double machine = (after.get().busy() - machineBefore.busy()) * (double) NANOS_PER_TICK;
+        long busyTicks = after.get().busy() - machineBefore.busy();
+        double machine = busyTicks * (double) NANOS_PER_TICK;
         double service = http.metric(Target.CPU_TIME, "") - serviceBefore;
         double harness = harnessNanos() - harnessBefore;
-        target.detail(prefix + "MachineBusyPercent",
-                100.0 * (after.get().busy() - machineBefore.busy()) / (after.get().all() - machineBefore.all()));
+        target.detail(prefix + "MachineBusyPercent", 100.0 * busyTicks / (after.get().all() - machineBefore.all()));
         target.detail(prefix + "ServiceCpuMsPerRead", service / 1e6 / requests);
         target.detail(prefix + "HarnessCpuMsPerRead", harness / 1e6 / requests);
         target.detail(prefix + "OtherCpuMsPerRead", Math.max(0, machine - service - harness) / 1e6 / requests);
